@@ -110,3 +110,24 @@ def test_makefile_uses_existing_examples() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for path in re.findall(r"examples/[\w.-]+", makefile):
         assert (ROOT / path).is_file(), f"Makefile names missing {path}"
+
+
+def test_readme_quick_start_is_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1, "one code block"
+    assert blocks[0].split("\n")[:-1] == ["make demo", "make test"]
+
+
+def test_usage_doc_covers_every_compare_option() -> None:
+    from retold.cli import cli
+
+    compare = cli.commands.get("compare")  # type: ignore[attr-defined]
+    if compare is None:
+        pytest.skip("`retold compare` is not in the CLI yet")
+    usage = (ROOT / "docs" / "usage.md").read_text(encoding="utf-8")
+    for param in compare.params:
+        for option in param.opts:
+            if option.startswith("-"):
+                assert f"`{option}" in usage, f"docs/usage.md does not describe {option}"
