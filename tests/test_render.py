@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -9,6 +10,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from retold.align import Passage
@@ -424,3 +427,49 @@ def test_html_without_facts_or_passages() -> None:
     document = render_html(comparison)
     assert 'id="facts"' not in document
     assert "Unrelated" in document
+
+
+# ---- property: the report shows every character of both texts, exactly once ------------------------
+
+
+@st.composite
+def _texts_with_passages(draw: st.DrawFn) -> Comparison:
+    text = draw(st.text(alphabet=st.sampled_from(list("ab <>&\"'\n.é")), min_size=1, max_size=60))
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=8))) | {0, len(text)})
+    labels = ("verbatim", "edited", "paraphrased", "added", "dropped")
+    source, derived = Article(text, id="a"), Article(text, id="b")
+    passages = []
+    for pid, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False)):
+        if draw(st.booleans()):
+            continue  # text between passages
+        label = draw(st.sampled_from(labels))
+        span = source.span(start, end)
+        diff = (
+            [("equal", span.text[:1]), ("delete", span.text[1:]), ("insert", "x")]
+            if label == "edited"
+            else None
+        )
+        passages.append(
+            Passage(
+                label,
+                0.5,
+                [] if label == "added" else [span],
+                [] if label == "dropped" else [span],
+                diff,
+                pid,
+            )
+        )
+    if draw(st.booleans()):
+        end = draw(st.integers(0, len(text)))
+        source.boilerplate.append(Boilerplate("dateline", source.span(0, end)))
+    return Comparison(source, derived, Verdict("unrelated", 0.0, 0.0), passages)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_texts_with_passages())
+def test_html_panes_hold_exactly_the_article_texts(comparison: Comparison) -> None:
+    document = render_html(comparison)
+    panes = re.findall(r'<div class="text">(.*?)</div></div></div>', document, flags=re.S)
+    assert len(panes) == 2
+    for pane, article in zip(panes, (comparison.source, comparison.derived), strict=True):
+        assert html.unescape(re.sub(r"<[^>]+>", "", pane)) == article.text
