@@ -403,22 +403,25 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
     import trafilatura  # heavy (lxml, courlan, htmldate): only loaded for HTML input
 
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    raw_text = getattr(document, "text", None) if document is not None else None
-    if not raw_text or not raw_text.strip():
+    # trafilatura 2 returns a Document, 1.x a dict (pyproject allows both).
+    found: dict[str, Any] = {}
+    if document is not None:
+        found = document.as_dict() if hasattr(document, "as_dict") else dict(document)
+    raw_text = found.get("text") or ""
+    if not raw_text.strip():
         raise EmptyInputError(f"{name}: no article text found in the HTML")
     # trafilatura puts one newline between blocks; a blank line makes them paragraphs, as in plain text.
     text = "\n\n".join(line.strip() for line in raw_text.split("\n") if line.strip())
     metadata: dict[str, Any] = {
-        "title": document.title,
-        "date": document.date,
-        "outlet": document.sitename,
-        "url": document.url or url,
-        "byline": document.author,
+        "title": found.get("title"),
+        "date": found.get("date"),
+        "outlet": found.get("sitename"),
+        "url": found.get("url") or url,
+        "byline": found.get("author"),
     }
     for key in ("hostname", "description", "license"):
-        value = getattr(document, key, None)
-        if value:
-            metadata[key] = value
+        if found.get(key):
+            metadata[key] = found[key]
     return article_from_text(text, id=id, **metadata)
 
 

@@ -573,3 +573,31 @@ def test_large_text_reads_and_finds_edges(tmp_path: Path) -> None:
 )
 def test_normalize_date(raw: str, iso: str | None) -> None:
     assert normalize_date(raw) == iso
+
+
+def test_crlf_header_and_title() -> None:
+    text = "Title: A\r\nDate: 2026-03-14\r\n\r\nBridge opens\r\n\r\nWASHINGTON — The vote passed.\r\n"
+    article = article_from_text(text)
+    assert kinds(article) == ["header", "title", "dateline"]
+    assert article.boilerplate[0].span.text == "Title: A\r\nDate: 2026-03-14"
+    assert article.boilerplate[1].span.text == "Bridge opens"
+    assert_offsets_exact(article)
+
+
+def test_json_list_record_errors_name_the_record(tmp_path: Path) -> None:
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps([{"text": "a"}, {"title": "no text"}, "oops"]))
+    good, missing, oops = list(read_records(path))
+    assert isinstance(good, Article) and good.id == f"{path} record 1"
+    assert str(missing).startswith(f"{path} record 2: the record has no 'text'")
+    assert str(oops) == f"{path} record 3: a record must be a JSON object, got a JSON string"
+
+
+def test_reading_text_does_not_import_trafilatura(tmp_path: Path) -> None:
+    import subprocess
+
+    path = tmp_path / "a.txt"
+    path.write_text("The vote passed.\n")
+    code = f"import sys; from retold.read import read_article; read_article({str(path)!r}); print('trafilatura' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
