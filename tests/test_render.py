@@ -469,7 +469,47 @@ def _texts_with_passages(draw: st.DrawFn) -> Comparison:
 @given(_texts_with_passages())
 def test_html_panes_hold_exactly_the_article_texts(comparison: Comparison) -> None:
     document = render_html(comparison)
-    panes = re.findall(r'<div class="text">(.*?)</div></div></div>', document, flags=re.S)
+    panes = re.findall(r'<div class="text"[^>]*>(.*?)</div></div></div>', document, flags=re.S)
     assert len(panes) == 2
     for pane, article in zip(panes, (comparison.source, comparison.derived), strict=True):
         assert html.unescape(re.sub(r"<[^>]+>", "", pane)) == article.text
+
+
+# ---- with the real facts stage ----------------------------------------------------------------------
+
+
+def test_renders_the_facts_stage_output() -> None:
+    """The renderers read what retold.factdiff really produces, altered quotes first in every view."""
+    pytest.importorskip("spacy", reason="the facts stage needs spaCy (pip install 'retold[facts]')")
+    from retold.factdiff import compare_facts
+
+    source_sentences = [
+        "Mayor Ana Ruiz spoke on Tuesday.",
+        '"We will rebuild every single home in this town," Ruiz said.',
+        "Twelve families lost their houses.",
+    ]
+    derived_sentences = [
+        "Mayor Ana Ruiz spoke on Tuesday.",
+        '"We will rebuild some of the homes in this town," Ruiz said.',
+        "Fifteen families lost their houses.",
+    ]
+    comparison = make_comparison(
+        " ".join(source_sentences),
+        " ".join(derived_sentences),
+        [("verbatim", source_sentences[0], derived_sentences[0])]
+        + [("edited", s, d) for s, d in zip(source_sentences[1:], derived_sentences[1:], strict=True)],
+    )
+    comparison.facts = compare_facts(
+        comparison.source, comparison.derived, comparison.passages, language="en"
+    )
+    facts = comparison.facts.to_dict()
+    assert any(q["status"] == "altered" for q in facts["quotes"]), facts["quotes"]
+
+    assert json.loads(render_json(comparison))["facts"] == json.loads(json.dumps(facts))
+    terminal = _strip_ansi(_terminal(comparison))
+    assert "ALTERED" in terminal and "quotation was altered" in terminal
+    assert "CHANGED “Twelve” → “Fifteen”" in terminal
+    document = render_html(comparison)
+    facts_html = document[document.index('id="facts"') :]
+    assert facts_html.index("status-altered") < facts_html.index("<h2>Numbers")
+    assert "<del>" in facts_html and "<ins>" in facts_html

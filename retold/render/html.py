@@ -240,11 +240,20 @@ def _diff_piece(op: Any, text: str) -> str:
 
 
 def _before_after(item: dict[str, Any]) -> str:
-    source = (item.get("source") or {}).get("text")
-    derived = (item.get("derived") or {}).get("text")
+    source, derived = _quoted(item, "source"), _quoted(item, "derived")
     if source and derived:
-        return f'<span class="quote">“{_e(source)}”</span> → <span class="quote">“{_e(derived)}”</span>'
-    return f'<span class="quote">“{_e(source or derived or "")}”</span>'
+        return f"{source} → {derived}"
+    return source or derived
+
+
+def _quoted(item: dict[str, Any], side: str) -> str:
+    """One side of a fact as “text”, with who said it where the facts stage knows (attributions)."""
+    where = item.get(side) or {}
+    if not where.get("text"):
+        return ""
+    speaker = where.get("speaker") or (item.get("source_speaker") if side == "source" else None)
+    who = f' <span class="muted">({_e(speaker)})</span>' if speaker else ""
+    return f'<span class="quote">“{_e(where["text"])}”</span>{who}'
 
 
 def _goto(comparison: Comparison, item: dict[str, Any]) -> str:
@@ -276,7 +285,7 @@ def _passage_of(comparison: Comparison, item: dict[str, Any]) -> int | None:
 
 
 def _legend(comparison: Comparison) -> str:
-    counts = Counter(p.label for p in comparison.passages)
+    counts: Counter[str] = Counter(p.label for p in comparison.passages)
     items = "".join(
         f'<span class="sw-{label}"><span class="swatch"></span>{label} <b>{counts.get(label, 0)}</b></span>'
         for label in PASSAGE_LABELS
@@ -290,9 +299,11 @@ def _columns(comparison: Comparison) -> str:
     columns = []
     for side, article in (("source", comparison.source), ("derived", comparison.derived)):
         heading = f"{side}: {_name(article, side)}"
+        lang = f' lang="{_e(article.language)}"' if article.language else ""
         columns.append(
             f'<div class="column"><h2>{_e(heading)}</h2>'
-            f'<div class="pane" id="pane-{side}"><div class="text">'
+            # dir="auto": a right-to-left article (Urdu, Arabic) reads in its own direction.
+            f'<div class="pane" id="pane-{side}"><div class="text" dir="auto"{lang}>'
             f"{_article_html(comparison, side)}</div></div></div>"
         )
     return '<section class="columns">' + "".join(columns) + "</section>"
@@ -322,7 +333,7 @@ def _article_html(comparison: Comparison, side: str) -> str:
                 owned.append((start, end, _Owner(passage=passage, span_index=index)))
         if passage.label == "edited" and passage.diff and spans:
             marks += _diff_marks(text, passage, side)
-    boilerplate = [
+    boilerplate: list[tuple[int, int, str]] = [
         (max(0, b.span.start), min(size, b.span.end), b.kind)
         for b in article.boilerplate
         if b.span.start < b.span.end

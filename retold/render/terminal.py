@@ -121,7 +121,7 @@ def _verdict_panel(comparison: Comparison, facts: dict[str, Any] | None) -> Pane
 
 
 def _legend(passages: list[Passage]) -> Text:
-    counts = Counter(p.label for p in passages)
+    counts: Counter[str] = Counter(p.label for p in passages)
     legend = Text("Passages: ")
     for i, label in enumerate(PASSAGE_LABELS):
         if i:
@@ -282,11 +282,19 @@ def _quote_line(quote: dict[str, Any], plain: bool) -> Text:
 
 
 def _before_after(item: dict[str, Any]) -> Text:
-    source = (item.get("source") or {}).get("text")
-    derived = (item.get("derived") or {}).get("text")
+    source, derived = (_quoted(item, "source"), _quoted(item, "derived"))
     if source and derived:
-        return Text(f"“{source}” → “{derived}”")
-    return Text(f"“{source or derived or ''}”")
+        return Text(f"{source} → {derived}")
+    return Text(source or derived)
+
+
+def _quoted(item: dict[str, Any], side: str) -> str:
+    """One side of a fact as “text”, with who said it where the facts stage knows (attributions)."""
+    where = item.get(side) or {}
+    if not where.get("text"):
+        return ""
+    speaker = where.get("speaker") or (item.get("source_speaker") if side == "source" else None)
+    return f"“{where['text']}”" + (f" ({speaker})" if speaker else "")
 
 
 def _change_line(item: dict[str, Any]) -> Text:
