@@ -295,6 +295,13 @@ def test_terminal_honours_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\x1b[38;" not in output  # no foreground colours
 
 
+def test_terminal_prints_markup_in_articles_as_text() -> None:
+    comparison = make_comparison(title="[/bold] [red]Breaking[/red]")
+    comparison.verdict.evidence.append("[link=x]evidence[/link]")
+    plain = _strip_ansi(_terminal(comparison))
+    assert "[/bold] [red]Breaking[/red]" in plain and "[link=x]evidence[/link]" in plain
+
+
 def test_terminal_notes_the_lexical_path() -> None:
     comparison = make_comparison()
     comparison.method = "lexical"

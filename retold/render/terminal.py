@@ -204,8 +204,9 @@ def _passage_table(comparison: Comparison, plain: bool) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False, padding=(0, 1))
     table.add_column("#", justify="right", no_wrap=True, style="dim")
     table.add_column("label", no_wrap=True)
-    table.add_column(f"source: {_describe(comparison.source, 'source')}", ratio=1, overflow="fold")
-    table.add_column(f"derived: {_describe(comparison.derived, 'derived')}", ratio=1, overflow="fold")
+    # Headers as Text, not str: a str is parsed as rich markup, and a title may hold "[/b]".
+    table.add_column(Text(f"source: {_describe(comparison.source, 'source')}"), ratio=1, overflow="fold")
+    table.add_column(Text(f"derived: {_describe(comparison.derived, 'derived')}"), ratio=1, overflow="fold")
     for passage in reading_order(comparison.passages):
         source, derived = _side_texts(passage, plain)
         table.add_row(str(passage.id), _label_cell(passage), source, derived, end_section=True)
