@@ -42,6 +42,8 @@ _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n\s*|[\u2029\f]\s*")
 _LINE_BREAK = regex.compile(r"\r\n|[\n\r\u2028\x0b\x85]")
 # A line that ends a sentence: terminal punctuation, then any closing quotes or brackets.
 _LINE_ENDS_SENTENCE = regex.compile(r"[\p{Sentence_Terminal}\u2026][\p{Pe}\p{Pf}\"'»]*\s*$")
+# Two spaces of indentation open a paragraph in wrapped plain text; one is more often a stray space.
+_INDENT = 2
 _LOWERCASE = regex.compile(r"\p{Ll}")
 _STARTS_LOWERCASE = regex.compile(r"\s*[\p{Pi}\p{Ps}\"']*\p{Ll}")
 
@@ -66,12 +68,24 @@ def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[
 
 
 def _add_block(text: str, start: int, end: int, spans: list[Span]) -> None:
-    lines = _trimmed_ranges(text, _line_ranges(text, start, end))
+    lines: list[tuple[int, int]] = []
+    indented: list[bool] = []
+    for raw_start, raw_end in _line_ranges(text, start, end):
+        for s, e in _trimmed_ranges(text, iter([(raw_start, raw_end)])):
+            lines.append((s, e))
+            indented.append(s - raw_start >= _INDENT or "\t" in text[raw_start:s])
     if len(lines) > 1 and _lines_are_paragraphs(text, lines):
         spans.extend(Span(s, e, text[s:e]) for s, e in lines)
-    elif lines:
-        s, e = lines[0][0], lines[-1][1]
-        spans.append(Span(s, e, text[s:e]))
+        return
+    # A hard-wrapped block whose paragraphs open with an indented line (wire copy, old plain-text
+    # mail): an indented line starts a paragraph, unless every line is indented alike.
+    starts_paragraph = indented if not all(indented[1:]) else [False] * len(lines)
+    first = 0
+    for i in range(1, len(lines) + 1):
+        if i == len(lines) or starts_paragraph[i]:
+            s, e = lines[first][0], lines[i - 1][1]
+            spans.append(Span(s, e, text[s:e]))
+            first = i
 
 
 def _line_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -160,8 +174,18 @@ _SENTENCE_OPENERS = _word_set("""The A An He She It They We I You His Her Its Th
     However Still Then Now Some Many Most No Not What Who Why How Where Last Earlier Later""")
 # "U.S", "e.g", "a.m", "J.K": letters joined by periods (the final period is the candidate itself).
 _DOTTED = regex.compile(r"(?:\p{L}\.)+\p{L}")
-_WORD_BEFORE = regex.compile(r"[\p{L}\p{M}\p{N}.'\u2019-]{1,30}$")
+_WORD_BEFORE = regex.compile(
+    r"[\p{L}\p{M}\p{N}.'\u2019-]{1,30}$", regex.REVERSE
+)  # scans back from the period
 _NEXT_WORD = regex.compile(r"[\p{L}\p{M}\p{N}'\u2019]+")
+# A period with no space after it that joins rather than ends: web and mail addresses
+# ("www.Reuters.com", "news@Wire.org") and abbreviations ("Ph.D.").
+_ADDRESS_BEFORE = regex.compile(r"(?:[/@]|\.\p{L})\S*$")
+_ADDRESS_AFTER = regex.compile(r"\p{Lu}\.|\S*?(?:[/@]|\.\p{L})")
+# Chinese speech verbs after a closed quotation: “我们会重建。”他说。 / 市长表示，……
+_CJK_ATTRIBUTION = regex.compile(
+    r"[^\s。！？]{0,6}?(?:说|說|道|表示|称|稱|指出|问|問|强调|強調)[^\s。！？]{0,2}[。！？，,]"
+)
 # An attribution after a quotation that ended with its own period: "“We stay.” Smith said."
 _ATTRIBUTION = regex.compile(
     r"(?:\p{Lu}[\p{L}.'\u2019-]*\s+){1,3}(?:said|says|told|added|asked|wrote|explained|recalled|insisted"
@@ -224,29 +248,34 @@ def _sentence_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int
     sentence_start = start
     for candidate in _CANDIDATE.finditer(text, start, end):
         boundary = candidate.end()
-        if boundary < end and _is_boundary(text, candidate.start(), candidate.end(1), boundary, start, end):
+        if boundary < end and _is_boundary(
+            text, sentence_start, candidate.start(), candidate.end(1), boundary, end
+        ):
             yield from _trimmed_ranges(text, iter([(sentence_start, boundary)]))
             sentence_start = boundary
     yield from _trimmed_ranges(text, iter([(sentence_start, end)]))
 
 
-def _is_boundary(text: str, term_start: int, closers_start: int, term_end: int, start: int, end: int) -> bool:
-    """Whether the terminal run ``text[term_start:closers_start]`` with its closers ends a sentence."""
+def _is_boundary(
+    text: str, sentence_start: int, term_start: int, closers_start: int, term_end: int, end: int
+) -> bool:
+    """Whether the terminal run ``text[term_start:closers_start]`` and its closers end a sentence."""
     after = text[term_end]
     terminals = text[term_start:closers_start]
+    closers = text[closers_start:term_end]
     if not after.isspace():
         if any(c not in _SPACED_TERMINALS for c in terminals):
-            # 。！？ ۔ ؟ need no space after them; a digit after one is a decimal mark (３．５), and
-            # a particle after a closed quotation carries the sentence on (「離れません！」と彼は言った。).
-            if term_end > closers_start and _HIRAGANA.match(after):
-                return False
-            return not after.isdigit() and not _NEVER_STARTS.match(after)
+            return _unspaced_terminal_ends_sentence(text, after, closers, term_end, end)
         # "He left.The next day": a missing space in scraped text, unless it is an abbreviation
-        # ("U.S.A", "Mr.Smith") or a name ("ASP.NET").
-        prev = text[term_start - 1] if term_start > start else ""
-        if not (after.isupper() and prev.islower() and term_end - term_start == 1):
+        # ("U.S.A", "Mr.Smith"), a name ("ASP.NET") or an address ("www.Reuters.com").
+        prev = text[term_start - 1] if term_start > sentence_start else ""
+        if not (after.isupper() and prev.islower() and terminals == "." and not closers):
             return False
-        return _period_ends_sentence(text, term_start, term_end, start, end, term_end)
+        if _ADDRESS_BEFORE.search(text, max(sentence_start, term_start - 40), term_start):
+            return False
+        if _ADDRESS_AFTER.match(text, term_end, min(end, term_end + 40)):
+            return False
+        return _period_ends_sentence(text, sentence_start, term_start, term_end, end)
     next_pos = _WHITESPACE.match(text, term_end, end).end()
     if next_pos >= end:
         return True
@@ -254,28 +283,38 @@ def _is_boundary(text: str, term_start: int, closers_start: int, term_end: int, 
     if following.islower() or _NEVER_STARTS.match(following):
         # "“We will not leave!” he said." / "e.g. the" / "rebuild. ”" never start a new sentence.
         return False
-    closers = text[closers_start:term_end]
     if any(c in _QUOTE_CLOSERS for c in closers) and _ATTRIBUTION.match(text, next_pos, end):
         return False
     if terminals == "." and not closers:
-        return _period_ends_sentence(text, term_start, term_end, start, end, next_pos)
+        return _period_ends_sentence(text, sentence_start, term_start, next_pos, end)
     return True
 
 
-def _period_ends_sentence(text: str, period: int, term_end: int, start: int, end: int, next_pos: int) -> bool:
+def _unspaced_terminal_ends_sentence(text: str, after: str, closers: str, term_end: int, end: int) -> bool:
+    """。！？ ۔ ؟ । end a sentence even with no space after them, with three exceptions."""
+    if after.isdigit() or _NEVER_STARTS.match(after):
+        return False  # a decimal mark (３．５) or a closing quote/comma that belongs to this sentence
+    if closers and _HIRAGANA.match(after):
+        return False  # a particle after a quotation carries the sentence on: 「離れません！」と彼は言った。
+    # An attribution after a quotation carries it on too: “我们会重建。”他说。
+    return not (closers and _CJK_ATTRIBUTION.match(text, term_end, end))
+
+
+def _period_ends_sentence(text: str, sentence_start: int, period: int, next_pos: int, end: int) -> bool:
     """The abbreviation layer for a single ``.`` followed by a capital, digit or other non-lowercase."""
-    word_match = _WORD_BEFORE.search(text, max(start, period - 30), period)
+    word_match = _WORD_BEFORE.search(text, max(sentence_start, period - 30), period)
     if word_match is None:
         return True
     word = word_match.group().lstrip(".'\u2019-")
     if word in _TITLES or word in _NEVER_FINAL or word.lower() in _NEVER_FINAL:
         return False
+    if word.isdigit() and len(word) <= 3 and not text[sentence_start : word_match.start()].strip():
+        return False  # the number of a list item: "2. The second point"
     following = text[next_pos]
     known = word in _AMBIGUOUS or _DOTTED.fullmatch(word) is not None
-    single_letter = len(word) == 1 and word.isalpha()
-    if following.isdigit() and (known or word in _BEFORE_NUMBER):
-        return False
-    if known or (single_letter and word.isupper()):
+    if following.isdigit() and known:
+        return False  # "No. 2", "Jan. 5", "Vol. 3"
+    if known or (len(word) == 1 and word.isupper()):
         next_word = _NEXT_WORD.match(text, next_pos, end)
         return next_word is not None and next_word.group() in _SENTENCE_OPENERS
     return True

@@ -133,6 +133,38 @@ def test_no_sentence_starts_with_a_closing_quote_or_an_attribution() -> None:
         assert not sentence.startswith(("he ", "she ", "said", "they "))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The U.S. Army said it would stay. Ph.D. students left.",
+            ["The U.S. Army said it would stay.", "Ph.D. students left."],
+        ),
+        (
+            "1. The levee must hold. 2. The pumps must run.",
+            ["1. The levee must hold.", "2. The pumps must run."],
+        ),
+        (
+            "(The mayor declined to comment.) Crews worked on.",
+            ["(The mayor declined to comment.)", "Crews worked on."],
+        ),
+        (
+            "Photos are at www.Wirenews.example/Flood today. Write to desk@Wire.example now.",
+            ["Photos are at www.Wirenews.example/Flood today.", "Write to desk@Wire.example now."],
+        ),
+        (
+            "Tolls rose in Tacoma, Wash. Police blamed the storm.",
+            ["Tolls rose in Tacoma, Wash. Police blamed the storm."],
+        ),
+        ("He grew up in Tacoma, Wash. He left in 1990.", ["He grew up in Tacoma, Wash.", "He left in 1990."]),
+        ("“我们会重建。”他说。市民很高兴。", ["“我们会重建。”他说。", "市民很高兴。"]),
+        ("“我们会重建。”然后他走了。", ["“我们会重建。”", "然后他走了。"]),
+    ],
+)
+def test_more_news_conventions(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
 def test_missing_space_after_period_still_splits() -> None:
     assert sentences("The dam held.Residents returned home.") == ["The dam held.", "Residents returned home."]
     assert sentences("See example.com for details.") == ["See example.com for details."]
@@ -213,6 +245,19 @@ def test_single_newlines_split_when_lines_are_paragraphs() -> None:
 def test_hard_wrapped_lines_stay_one_paragraph() -> None:
     text = "The river rose overnight and the\nresidents of three villages fled to\nhigher ground before dawn."
     assert [p.text for p in split_paragraphs(text)] == [text]
+
+
+def test_indented_lines_open_paragraphs_in_wrapped_text() -> None:
+    text = (
+        "Grain exports rose in the week to\nFebruary 11, the board said.\n"
+        "    Wheat shipments were the largest\nsince 1985.\n"
+        "    Maize was unchanged."
+    )
+    assert [p.text for p in split_paragraphs(text)] == [
+        "Grain exports rose in the week to\nFebruary 11, the board said.",
+        "Wheat shipments were the largest\nsince 1985.",
+        "Maize was unchanged.",
+    ]
 
 
 def test_split_paragraphs_respects_the_range() -> None:
@@ -349,7 +394,7 @@ def test_sentences_tile_the_content_exactly(article: Article) -> None:
 @given(_TEXTS)
 def test_paragraphs_are_trimmed_sorted_and_cover_every_visible_character(text: str) -> None:
     spans = split_paragraphs(text)
-    covered = set()
+    covered: set[int] = set()
     previous_end = 0
     for p in spans:
         assert previous_end <= p.start < p.end <= len(text)
