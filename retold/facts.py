@@ -193,7 +193,7 @@ def _only_attribution_between(text: str, end: int, start: int) -> bool:
     if end < 0:
         return False
     gap = text[end:start]
-    return "\n\n" not in gap and len(gap) <= 80 and not re.search(r"[.!?]\s+\w+[^\"“”]*[.!?]", gap[2:])
+    return "\n\n" not in gap and len(gap) <= 80 and not re.search(r"[.!?:]\s+\w", gap)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -223,6 +223,7 @@ _SPEAKER_VERB = re.compile(
 )
 _VERB_SPEAKER = re.compile(rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+(?P<speaker>{_NOMINAL}|{_NAME})")
 _ACCORDING_TO = re.compile(rf"\b[Aa]ccording to\s+(?P<speaker>{_NOMINAL}|{_NAME})")
+_COLON_SPEAKER = re.compile(rf"(?P<speaker>{_NAME})\s+[a-z][^.!?\"“”:]{{0,60}}:\s*$")
 # Capitalised words that start sentences or name things but never speak.
 _NOT_SPEAKERS = {
     "The", "A", "An", "It", "This", "That", "These", "Those", "But", "And", "In", "On", "At", "When",
@@ -272,8 +273,11 @@ def _speaker_for(text: str, start: int, end: int, attributions: list[Attribution
     after = end + 1
     before = start - 1
     sentence_start, sentence_end = _sentence_around(text, before, after)
+    ends_sentence = text[start:end].rstrip().endswith(".")
     for attribution in attributions:
         gap_after = text[after : attribution.span.start]
+        if ends_sentence and attribution.span.text.strip()[:1].isupper():
+            continue  # '..." Coach Santos said' opens the next sentence; it does not attribute this one
         if (
             attribution.span.start >= after
             and len(gap_after) <= 3
@@ -287,6 +291,9 @@ def _speaker_for(text: str, start: int, end: int, attributions: list[Attribution
         if re.fullmatch(r"(?:\s+(?:that\b|[^.!?\"“”]{0,60}?))?(?:\s+that)?\s*[:,]?\s*", gap_before):
             return attribution.speaker, attribution.span
         break
+    introduced = _COLON_SPEAKER.search(text, sentence_start, max(sentence_start, before))
+    if introduced is not None:  # "Coach Maria Santos praised the defence: "..."
+        return introduced.group("speaker"), Span(introduced.start(), introduced.end(), introduced.group(0))
     for attribution in attributions:  # a partial quotation: the attribution in the same sentence
         if sentence_start <= attribution.span.start and attribution.span.end <= sentence_end:
             return attribution.speaker, attribution.span
