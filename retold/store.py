@@ -1,0 +1,431 @@
+"""The collection store: one SQLite file (WAL) holding articles, their signatures and compared pairs.
+
+Schema version 1 (docs/collections.md draws it in full):
+
+    meta(key PRIMARY KEY, value)              schema_version = "1", created_by
+    articles(doc PRIMARY KEY, id, version, content_hash, previous, current, title, date, outlet, url,
+             text, metadata JSON, signature BLOB (128 × uint32), embedding BLOB (384 × float32) | NULL,
+             state 'indexed' | 'compared')
+    bands(band, key, doc)                     LSH band keys of current articles (see retold.candidates)
+    pairs(source, derived, label, reuse, coverage, direction, confidence, jaccard, cosine, facts_agree,
+          comparison BLOB (zlib JSON of Comparison.to_dict()))
+
+An article enters in state ``indexed`` in the same transaction as its band keys; it becomes
+``compared`` in the transaction that stores its last pair. A run that is killed therefore leaves
+complete rows only, and the next run compares whatever is still ``indexed``.
+
+Only one process writes at a time: ``writer_lock`` takes an exclusive ``flock`` on ``<db>.lock``,
+waiting up to ``timeout`` seconds before failing with a sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retold.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    doc INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    previous INTEGER REFERENCES articles(doc),
+    current INTEGER NOT NULL DEFAULT 1,
+    title TEXT, date TEXT, outlet TEXT, url TEXT,
+    text TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    embedding BLOB,
+    state TEXT NOT NULL DEFAULT 'indexed',
+    UNIQUE (id, version)
+);
+CREATE INDEX IF NOT EXISTS articles_current ON articles(id) WHERE current = 1;
+CREATE INDEX IF NOT EXISTS articles_pending ON articles(state) WHERE state = 'indexed';
+CREATE TABLE IF NOT EXISTS bands (
+    band INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (band, key, doc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pairs (
+    source INTEGER NOT NULL, derived INTEGER NOT NULL,
+    label TEXT NOT NULL, reuse REAL NOT NULL, coverage REAL NOT NULL, direction TEXT NOT NULL,
+    confidence REAL NOT NULL, jaccard REAL NOT NULL, cosine REAL NOT NULL, facts_agree REAL NOT NULL,
+    comparison BLOB,
+    PRIMARY KEY (source, derived)
+);
+CREATE INDEX IF NOT EXISTS pairs_derived ON pairs(derived);
+"""
+
+# How long a second writer waits for the first before giving up. Long enough to outlast a typical
+# incremental add; a full re-index of a large collection should not be run twice at once anyway.
+DEFAULT_LOCK_TIMEOUT = 600.0
+
+
+@dataclass(slots=True)
+class StoredArticle:
+    """An article row without its signature and embedding."""
+
+    doc: int
+    id: str
+    version: int
+    content_hash: str
+    title: str | None
+    date: str | None
+    outlet: str | None
+    url: str | None
+    text: str
+    metadata: dict[str, Any]
+
+
+@dataclass(slots=True)
+class PairRow:
+    """One compared pair as stored (article numbers, not ids)."""
+
+    source: int
+    derived: int
+    label: str
+    reuse: float
+    coverage: float
+    direction: str
+    confidence: float
+    jaccard: float
+    cosine: float
+    facts_agree: float
+    comparison: dict[str, Any] | None = None
+
+
+class Store:
+    """An open collection store. Use as a context manager, or call ``close``."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(
+                f"{self.path} does not exist; build it first with `retold index FILES --db {self.path}`"
+            )
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder; give --db a file name such as retold.db")
+        try:
+            # isolation_level=None: transactions are opened explicitly (BEGIN IMMEDIATE) below.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
+            self._check_header()
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable across application crashes and kills in WAL mode; only an OS crash may
+            # lose the last transactions, never consistency.
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"{self.path} is not a retold store ({error}); give --db a new file name or the right one"
+            ) from None
+
+    def _check_header(self) -> None:
+        with open(self.path, "rb") as f:
+            head = f.read(16)
+        if head and not head.startswith(b"SQLite format 3"):
+            raise StoreError(
+                f"{self.path} is not a retold store (not an SQLite file); give --db another file name"
+            )
+
+    def _migrate(self) -> None:
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "meta" in tables:
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else None
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} is a retold store of schema version {version}, this retold reads version "
+                    f"{SCHEMA_VERSION}; re-index into a new file with `retold index FILES --db NEW.db`"
+                )
+            return
+        if tables:
+            raise StoreError(
+                f"{self.path} is an SQLite file but not a retold store; give --db another file name"
+            )
+        # One script, one transaction: two processes creating the same store at once both succeed.
+        self.db.executescript(
+            "BEGIN IMMEDIATE;"
+            + _SCHEMA
+            + f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');"
+            + "INSERT OR IGNORE INTO meta VALUES ('created_by', 'retold');"
+            + "COMMIT;"
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed as a whole or not at all (also on Ctrl-C or a kill)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def writer_lock(self, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the store's single-writer lock; another writer waits, then fails with a clear message."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreError(
+                            f"{self.path} is being indexed by another process; wait for it to finish, "
+                            "then run the command again"
+                        ) from None
+                    time.sleep(0.1)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+    # ---- articles ----------------------------------------------------------------------------------
+
+    def current_versions(self, ids: Sequence[str]) -> dict[str, tuple[int, int, str]]:
+        """``id -> (doc, version, content_hash)`` of the current version of each id already stored."""
+        found: dict[str, tuple[int, int, str]] = {}
+        for lo in range(0, len(ids), 500):  # SQLite's bound-parameter limit is 999 on old builds
+            chunk = list(ids[lo : lo + 500])
+            marks = ",".join("?" * len(chunk))
+            for id_, doc, version, content_hash in self.db.execute(
+                f"SELECT id, doc, version, content_hash FROM articles WHERE current = 1 AND id IN ({marks})",
+                chunk,
+            ):
+                found[id_] = (doc, version, content_hash)
+        return found
+
+    def next_doc(self) -> int:
+        row = self.db.execute("SELECT COALESCE(MAX(doc), 0) + 1 FROM articles").fetchone()
+        return int(row[0])
+
+    def insert_articles(self, rows: Iterable[dict[str, Any]], band_keys: np.ndarray) -> None:
+        """Insert new article versions and their band keys (call inside ``transaction``).
+
+        Each row holds doc, id, version, content_hash, previous, title, date, outlet, url, text,
+        metadata (dict), signature (uint32 array) and embedding (float32 array or None).
+        """
+        rows = list(rows)
+        previous = [(r["previous"],) for r in rows if r["previous"] is not None]
+        if previous:
+            self.db.executemany("UPDATE articles SET current = 0 WHERE doc = ?", previous)
+            self.db.executemany("DELETE FROM bands WHERE doc = ?", previous)
+        self.db.executemany(
+            "INSERT INTO articles (doc, id, version, content_hash, previous, current, title, date, outlet,"
+            " url, text, metadata, signature, embedding, state) VALUES (?,?,?,?,?,1,?,?,?,?,?,?,?,?,'indexed')",
+            [
+                (
+                    r["doc"], r["id"], r["version"], r["content_hash"], r["previous"], r["title"], r["date"],
+                    r["outlet"], r["url"], r["text"], json.dumps(r["metadata"], ensure_ascii=False),
+                    np.asarray(r["signature"], dtype=np.uint32).tobytes(),
+                    None if r["embedding"] is None else np.asarray(r["embedding"], dtype=np.float32).tobytes(),
+                )
+                for r in rows
+            ],
+        )  # fmt: skip
+        docs = np.array([r["doc"] for r in rows], dtype=np.int64)
+        bands = np.arange(band_keys.shape[1] if len(rows) else 0)
+        self.db.executemany(
+            "INSERT OR IGNORE INTO bands (band, key, doc) VALUES (?,?,?)",
+            (
+                (int(b), int(k), int(d))
+                for d, keys in zip(docs.tolist(), band_keys.tolist(), strict=True)
+                for b, k in zip(bands.tolist(), keys, strict=True)
+            ),
+        )
+
+    def pending_docs(self) -> list[int]:
+        return [
+            r[0] for r in self.db.execute("SELECT doc FROM articles WHERE state = 'indexed' ORDER BY doc")
+        ]
+
+    def mark_compared(self, docs: Sequence[int]) -> None:
+        self.db.executemany("UPDATE articles SET state = 'compared' WHERE doc = ?", [(d,) for d in docs])
+
+    def signatures(self, docs: Sequence[int]) -> dict[int, np.ndarray]:
+        return {
+            doc: np.frombuffer(blob, dtype=np.uint32)
+            for doc, blob in self._select_in("SELECT doc, signature FROM articles WHERE doc IN ({})", docs)
+        }
+
+    def embeddings(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(docs, matrix)`` of every current article that has an embedding."""
+        docs: list[int] = []
+        vectors: list[np.ndarray] = []
+        for doc, blob in self.db.execute(
+            "SELECT doc, embedding FROM articles WHERE current = 1 AND embedding IS NOT NULL ORDER BY doc"
+        ):
+            docs.append(doc)
+            vectors.append(np.frombuffer(blob, dtype=np.float32))
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        return np.array(docs, dtype=np.int64), np.vstack(vectors)
+
+    def band_neighbours(self, docs: Sequence[int], band_keys: np.ndarray) -> list[tuple[int, int]]:
+        """``(doc, other)`` for every current article ``other`` not in ``docs`` sharing a band key."""
+        if len(docs) == 0:
+            return []
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (band INTEGER, key INTEGER, doc INTEGER)")
+        self.db.execute("DELETE FROM probe")
+        self.db.executemany(
+            "INSERT INTO probe VALUES (?,?,?)",
+            (
+                (b, k, d)
+                for d, keys in zip(list(docs), band_keys.tolist(), strict=True)
+                for b, k in enumerate(keys)
+            ),
+        )
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_docs (doc INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM probe_docs")
+        self.db.executemany("INSERT INTO probe_docs VALUES (?)", [(d,) for d in docs])
+        rows = self.db.execute(
+            "SELECT DISTINCT p.doc, b.doc FROM probe p JOIN bands b ON b.band = p.band AND b.key = p.key"
+            " WHERE b.doc NOT IN probe_docs"
+        ).fetchall()
+        return [(int(a), int(b)) for a, b in rows]
+
+    def articles(self, docs: Sequence[int]) -> dict[int, StoredArticle]:
+        return {
+            row[0]: _stored(row)
+            for row in self._select_in(
+                "SELECT doc, id, version, content_hash, title, date, outlet, url, text, metadata"
+                " FROM articles WHERE doc IN ({})",
+                docs,
+            )
+        }
+
+    def find_by_id(self, id: str) -> StoredArticle | None:
+        row = self.db.execute(
+            "SELECT doc, id, version, content_hash, title, date, outlet, url, text, metadata"
+            " FROM articles WHERE current = 1 AND id = ?",
+            (id,),
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def find_by_hash(self, content_hash: str) -> StoredArticle | None:
+        row = self.db.execute(
+            "SELECT doc, id, version, content_hash, title, date, outlet, url, text, metadata"
+            " FROM articles WHERE current = 1 AND content_hash = ? ORDER BY doc LIMIT 1",
+            (content_hash,),
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def find_by_hash_and_id(self, content_hash: str, id: str | None) -> StoredArticle | None:
+        """The stored current article with this id and text, else any with this text, else None."""
+        if id is not None:
+            found = self.find_by_id(id)
+            if found is not None and found.content_hash == content_hash:
+                return found
+        return self.find_by_hash(content_hash)
+
+    def dates(self, docs: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+        """``doc -> (id, date)``."""
+        return {
+            doc: (id_, date)
+            for doc, id_, date in self._select_in(
+                "SELECT doc, id, date FROM articles WHERE doc IN ({})", list(docs)
+            )
+        }
+
+    def ids(self, docs: Iterable[int]) -> dict[int, str]:
+        return dict(self._select_in("SELECT doc, id FROM articles WHERE doc IN ({})", list(docs)))
+
+    def count(self, current_only: bool = True) -> int:
+        where = " WHERE current = 1" if current_only else ""
+        return int(self.db.execute(f"SELECT COUNT(*) FROM articles{where}").fetchone()[0])
+
+    # ---- pairs -------------------------------------------------------------------------------------
+
+    def compared(self, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+        """The subset of unordered pairs ``(a, b)``, a < b, that already have a stored verdict."""
+        wanted = {(min(a, b), max(a, b)) for a, b in pairs}
+        done: set[tuple[int, int]] = set()
+        docs = sorted({d for p in wanted for d in p})
+        for source, derived in self._select_in(
+            "SELECT source, derived FROM pairs WHERE source IN ({})", docs
+        ):
+            key = (min(source, derived), max(source, derived))
+            if key in wanted:
+                done.add(key)
+        return done
+
+    def insert_pairs(self, rows: Sequence[PairRow]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO pairs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    r.source, r.derived, r.label, r.reuse, r.coverage, r.direction, r.confidence, r.jaccard,
+                    r.cosine, r.facts_agree,
+                    None if r.comparison is None else zlib.compress(json.dumps(r.comparison).encode(), 6),
+                )
+                for r in rows
+            ],
+        )  # fmt: skip
+
+    def pairs(
+        self, *, min_reuse: float = 0.0, current_only: bool = True, doc: int | None = None
+    ) -> list[PairRow]:
+        """Stored pairs (without the comparison JSON), optionally only those touching ``doc``."""
+        sql = (
+            "SELECT p.source, p.derived, p.label, p.reuse, p.coverage, p.direction, p.confidence, p.jaccard,"
+            " p.cosine, p.facts_agree FROM pairs p"
+        )
+        where = ["p.reuse >= ?"]
+        args: list[Any] = [min_reuse]
+        if current_only:
+            sql += " JOIN articles s ON s.doc = p.source JOIN articles d ON d.doc = p.derived"
+            where.append("s.current = 1 AND d.current = 1")
+        if doc is not None:
+            where.append("(p.source = ? OR p.derived = ?)")
+            args += [doc, doc]
+        sql += " WHERE " + " AND ".join(where) + " ORDER BY p.source, p.derived"
+        return [PairRow(*row) for row in self.db.execute(sql, args)]
+
+    def comparison(self, source: int, derived: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT comparison FROM pairs WHERE source = ? AND derived = ?", (source, derived)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return json.loads(zlib.decompress(row[0]))
+
+    def _select_in(self, sql: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        values = list(values)
+        for lo in range(0, len(values), 500):
+            chunk = values[lo : lo + 500]
+            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), chunk)
+
+
+def _stored(row: tuple[Any, ...]) -> StoredArticle:
+    doc, id_, version, content_hash, title, date, outlet, url, text, metadata = row
+    return StoredArticle(
+        doc, id_, version, content_hash, title, date, outlet, url, text, json.loads(metadata)
+    )

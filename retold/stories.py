@@ -1,0 +1,269 @@
+"""Stories: groups of articles about one event, with an origin and a derivation forest.
+
+Pure functions over compared pairs (``Link``): no store, no I/O. A story is a connected group of
+articles joined by derived or same_story links. Within it, each article gets at most one parent (the
+source it most likely took from), which makes a forest; the origin is the root of its largest tree.
+
+Template reuse (the same wording around different facts: earnings tables, daily market notices) is
+still reuse in ``retold pairs``, but such a link does not join stories: ``is_template_link`` keeps
+it out when the pair's numbers disagree or its dates are days apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import regex
+
+DERIVED = ("wholly_derived", "partially_derived")
+LINKING = (*DERIVED, "same_story")
+
+# Two reports of one event are filed within days of each other; a same-wording pair dated further
+# apart is a recurring notice (weekly crop reviews, monthly earnings), not one story. Reuters-21578's
+# rewritten follow-ups fall within one day of their first version.
+STORY_WINDOW_DAYS = 3.0
+# A pair shares the event's facts when at least this share of the smaller text's numbers appear in the
+# other. Rewrites keep most figures; templated earnings notices share almost none beyond the year.
+MIN_FACTS_AGREE = 0.5
+# Below this many numbers in either text there is too little to say the facts disagree.
+MIN_NUMBERS = 3
+
+# Edge confidence by the evidence for its direction. Dates are strong (only clock/timezone errors
+# reverse them); the compare engine's text evidence (who has the more complete version) is weaker;
+# with neither, the order is a guess.
+CONFIDENCE_DATES = 0.9
+CONFIDENCE_TEXT = 0.7
+CONFIDENCE_NONE = 0.5
+
+_NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One compared pair, oriented source → derived, as the stories stage needs it."""
+
+    source: str
+    derived: str
+    label: str
+    reuse: float
+    confidence: float
+    facts_agree: float = 1.0
+    source_date: str | None = None
+    derived_date: str | None = None
+
+
+@dataclass(slots=True)
+class Member:
+    """One article of a story: where it sits in the forest and what it took and added."""
+
+    id: str
+    parent: str | None
+    label: str | None
+    reuse: float  # share of this article's content taken from its parent (0 for a root)
+    added: float  # share of its content not taken from its parent
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "parent": self.parent,
+            "label": self.label,
+            "reuse": round(self.reuse, 4),
+            "added": round(self.added, 4),
+            "date": self.date,
+        }
+
+
+@dataclass(slots=True)
+class Story:
+    """A group of linked articles, its origin and the edges of its derivation forest."""
+
+    id: str
+    articles: list[str]
+    origin: str | None
+    edges: list[Link]
+    members: list[Member] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (docs/collections.md)."""
+        return {
+            "id": self.id,
+            "articles": list(self.articles),
+            "origin": self.origin,
+            "edges": [
+                {
+                    "source": e.source,
+                    "derived": e.derived,
+                    "label": e.label,
+                    "reuse": round(e.reuse, 4),
+                    "confidence": round(e.confidence, 4),
+                }
+                for e in self.edges
+            ],
+            "members": [m.to_dict() for m in self.members],
+        }
+
+
+def numbers_of(text: str) -> set[str]:
+    """The figures a text states, with thousands separators removed ("1,750" and "1750" agree)."""
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def facts_agreement(source_text: str, derived_text: str) -> float:
+    """Share of the smaller text's figures found in the other (1.0 when either has too few figures)."""
+    a, b = numbers_of(source_text), numbers_of(derived_text)
+    if min(len(a), len(b)) < MIN_NUMBERS:
+        return 1.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def days_apart(a: str | None, b: str | None) -> float | None:
+    """Days between two ISO dates, or None when either is missing or unreadable."""
+    if not a or not b:
+        return None
+    try:
+        da, db = datetime.fromisoformat(a), datetime.fromisoformat(b)
+    except ValueError:
+        return None
+    if (da.tzinfo is None) != (db.tzinfo is None):
+        da, db = da.replace(tzinfo=None), db.replace(tzinfo=None)
+    return abs((da - db).total_seconds()) / 86400.0
+
+
+def is_template_link(link: Link) -> bool:
+    """True when a reuse link joins two different events (same wording, other facts or other days)."""
+    if link.facts_agree < MIN_FACTS_AGREE:
+        return True
+    apart = days_apart(link.source_date, link.derived_date)
+    return apart is not None and apart > STORY_WINDOW_DAYS
+
+
+def direction_confidence(source_date: str | None, derived_date: str | None, text_direction: str) -> float:
+    """How sure we are that ``source`` came first: from dates when they differ, else from the text."""
+    apart = days_apart(source_date, derived_date)
+    if apart is not None and apart > 0:
+        return CONFIDENCE_DATES
+    if text_direction in ("source_first", "derived_first"):
+        return CONFIDENCE_TEXT
+    return CONFIDENCE_NONE
+
+
+def story_id(articles: Iterable[str]) -> str:
+    """A stable id from the member ids: the same group gets the same id in every run."""
+    digest = hashlib.sha1("\n".join(sorted(articles)).encode("utf-8")).hexdigest()
+    return f"story-{digest[:10]}"
+
+
+def group_stories(links: Sequence[Link], dates: dict[str, str | None] | None = None) -> list[Story]:
+    """Group linked articles into stories, each with its origin and derivation forest.
+
+    Args:
+        links: compared pairs oriented source → derived (labels other than derived/same_story ignored).
+        dates: article id → ISO date, used to order roots; optional.
+
+    Returns stories with two or more articles, largest first, then by id.
+    """
+    dates = dates or {}
+    usable = [link for link in links if link.label in LINKING and not is_template_link(link)]
+    parent_of: dict[str, str] = {}
+    for link in usable:
+        parent_of.setdefault(link.source, link.source)
+        parent_of.setdefault(link.derived, link.derived)
+        _union(parent_of, link.source, link.derived)
+    groups: dict[str, list[str]] = {}
+    for article in parent_of:
+        groups.setdefault(_find(parent_of, article), []).append(article)
+    by_group: dict[str, list[Link]] = {}
+    for link in usable:
+        by_group.setdefault(_find(parent_of, link.source), []).append(link)
+
+    stories = [_forest(sorted(members), by_group[root], dates) for root, members in groups.items()]
+    stories.sort(key=lambda s: (-len(s.articles), s.id))
+    return stories
+
+
+def _forest(articles: list[str], links: list[Link], dates: dict[str, str | None]) -> Story:
+    # Strongest evidence first: derived before same_story, then the surer direction, then more reuse.
+    ranked = sorted(
+        links,
+        key=lambda e: (e.label not in DERIVED, -e.confidence, -e.reuse, e.source, e.derived),
+    )
+    parent: dict[str, Link] = {}
+    for link in ranked:
+        if link.label not in DERIVED or link.derived in parent:
+            continue
+        if _is_ancestor(parent, link.derived, link.source):
+            continue  # taking this edge would close a cycle: the stronger edges already decided
+        parent[link.derived] = link
+
+    roots = [a for a in articles if a not in parent]
+    tree_size = dict.fromkeys(roots, 0)
+    for a in articles:
+        tree_size[_root_of(parent, a)] += 1
+    # The origin is the root of the largest tree; among equals the earliest dated, then the first id.
+    origin = min(roots, key=lambda r: (-tree_size[r], dates.get(r) or "9999", r))
+
+    # Other roots are independent reports (or trees whose link in was a weaker, unused edge): join each
+    # to the story by its strongest link to another tree, same_story links first.
+    edges = [parent[a] for a in articles if a in parent]
+    for root in roots:
+        if root == origin:
+            continue
+        tie = next(
+            (
+                e
+                for e in ranked
+                if root in (e.source, e.derived) and _root_of(parent, e.source) != _root_of(parent, e.derived)
+            ),
+            None,
+        )
+        if tie is not None:
+            other = tie.source if tie.derived == root else tie.derived
+            edges.append(Link(other, root, "same_story", tie.reuse, tie.confidence))
+    members = []
+    for a in articles:
+        link = parent.get(a)
+        reuse = link.reuse if link else 0.0
+        members.append(
+            Member(
+                a,
+                link.source if link else None,
+                link.label if link else None,
+                reuse,
+                1.0 - reuse,
+                dates.get(a),
+            )
+        )
+    return Story(story_id(articles), articles, origin, edges, members)
+
+
+def _find(parent_of: dict[str, str], a: str) -> str:
+    while parent_of[a] != a:
+        parent_of[a] = parent_of[parent_of[a]]
+        a = parent_of[a]
+    return a
+
+
+def _union(parent_of: dict[str, str], a: str, b: str) -> None:
+    ra, rb = _find(parent_of, a), _find(parent_of, b)
+    if ra != rb:
+        parent_of[max(ra, rb)] = min(ra, rb)
+
+
+def _is_ancestor(parent: dict[str, Link], candidate: str, of: str) -> bool:
+    node: str | None = of
+    while node is not None:
+        if node == candidate:
+            return True
+        node = parent[node].source if node in parent else None
+    return False
+
+
+def _root_of(parent: dict[str, Link], a: str) -> str:
+    while a in parent:
+        a = parent[a].source
+    return a

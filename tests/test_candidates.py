@@ -1,0 +1,101 @@
+"""Tests for retold.candidates: MinHash signatures, LSH banding, and the embedding search kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retold import candidates as cand
+
+WIRE = (
+    "The river authority said on Tuesday that the northern dam at Kessel Lake had been breached after "
+    "three days of heavy rain, forcing about 2,400 residents of the valley to leave their homes before dawn."
+)
+COPY = WIRE.replace("about 2,400 residents", "some 2,400 people")
+OTHER = (
+    "A new bakery opened on Harbour Street this weekend, selling rye loaves from a recipe the owner's "
+    "grandmother brought from the coast, and the queue stretched past the post office by nine."
+)
+
+
+def exact_jaccard(a: str, b: str) -> float:
+    def shingles(t: str) -> set[tuple[str, ...]]:
+        w = cand.words(t)
+        return {tuple(w[i : i + 5]) for i in range(max(1, len(w) - 4))}
+
+    sa, sb = shingles(a), shingles(b)
+    return len(sa & sb) / len(sa | sb)
+
+
+def test_signature_shape_and_determinism():
+    sigs = cand.minhash_signatures([WIRE, COPY, OTHER])
+    assert sigs.shape == (3, cand.NUM_PERM) and sigs.dtype == np.uint32
+    assert np.array_equal(sigs, cand.minhash_signatures([WIRE, COPY, OTHER]))
+    # A text's signature does not depend on the batch it was computed in.
+    assert np.array_equal(sigs[2], cand.minhash_signatures([OTHER])[0])
+
+
+def test_estimate_tracks_exact_jaccard():
+    sigs = cand.minhash_signatures([WIRE, COPY, OTHER])
+    est = cand.estimated_jaccard(sigs[0], sigs[1])
+    assert abs(est - exact_jaccard(WIRE, COPY)) < 0.2
+    assert cand.estimated_jaccard(sigs[0], sigs[2]) < 0.1
+
+
+def test_identical_texts_have_identical_signatures_and_case_is_ignored():
+    sigs = cand.minhash_signatures([WIRE, WIRE.upper()])
+    assert cand.estimated_jaccard(sigs[0], sigs[1]) == 1.0
+
+
+def test_empty_and_short_texts():
+    sigs = cand.minhash_signatures(["", "Two words", "Two words"])
+    assert cand.estimated_jaccard(sigs[1], sigs[2]) == 1.0
+    assert cand.estimated_jaccard(sigs[0], sigs[1]) == 0.0
+
+
+def test_candidates_find_the_copy_and_not_the_unrelated_text():
+    pairs = cand.minhash_candidates(cand.minhash_signatures([WIRE, OTHER, COPY]))
+    assert [(p.a, p.b) for p in pairs] == [(0, 2)]
+    assert pairs[0].jaccard >= cand.MIN_JACCARD
+
+
+def test_band_keys_are_non_negative_int64():
+    keys = cand.lsh_band_keys(cand.minhash_signatures([WIRE, OTHER]))
+    assert keys.shape == (2, cand.LSH_BANDS) and keys.dtype == np.int64 and (keys >= 0).all()
+
+
+def test_large_buckets_stay_connected_without_their_square():
+    # 300 identical texts share every band: pairing stays linear but keeps them in one chain.
+    pairs = cand.pairs_sharing_a_band(cand.lsh_band_keys(cand.minhash_signatures([WIRE] * 300)))
+    assert len(pairs) == 299
+    assert set(pairs[:, 0]) | set(pairs[:, 1]) == set(range(300))
+
+
+words = st.lists(
+    st.sampled_from(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]), max_size=60
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(words.map(" ".join), min_size=1, max_size=6))
+def test_batching_never_changes_a_signature(texts):
+    together = cand.minhash_signatures(texts)
+    for i, t in enumerate(texts):
+        assert np.array_equal(together[i], cand.minhash_signatures([t])[0])
+
+
+def test_nearest_by_cosine_exact_and_thresholded():
+    rng = np.random.default_rng(1)
+    index = rng.normal(size=(50, 8)).astype(np.float32)
+    index /= np.linalg.norm(index, axis=1, keepdims=True)
+    hits = cand.nearest_by_cosine(index[:3], index, min_cosine=0.99, k=5)
+    assert [(q, i) for q, i, _ in hits] == [(0, 0), (1, 1), (2, 2)]
+    all_hits = cand.nearest_by_cosine(index[:1], index, min_cosine=-1.0, k=5)
+    sims = index[0] @ index.T
+    assert [i for _, i, _ in all_hits] == list(np.argsort(-sims)[:5])
+
+
+def test_lead_chunk():
+    assert cand.lead_chunk("one two three four", "Title", max_words=2) == "Title. one two"
+    assert cand.lead_chunk("one two", None) == "one two"

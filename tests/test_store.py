@@ -1,0 +1,131 @@
+"""Tests for retold.store: schema version, refusal of foreign files, rows, pairs, the writer lock."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import numpy as np
+import pytest
+
+from retold import candidates as cand
+from retold.errors import StoreError
+from retold.store import SCHEMA_VERSION, PairRow, Store
+
+
+def row(doc, id_, text, previous=None, version=1):
+    return {
+        "doc": doc, "id": id_, "version": version, "content_hash": f"h{doc}", "previous": previous,
+        "title": None, "date": None, "outlet": None, "url": None, "text": text, "metadata": {"id": id_},
+        "signature": cand.minhash_signatures([text])[0], "embedding": None,
+    }  # fmt: skip
+
+
+def insert(store, rows):
+    sigs = np.vstack([r["signature"] for r in rows])
+    with store.transaction():
+        store.insert_articles(rows, cand.lsh_band_keys(sigs))
+
+
+def test_new_store_has_schema_version_and_wal(tmp_path):
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        assert store.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert SCHEMA_VERSION == 1
+
+
+def test_store_of_another_version_is_refused(tmp_path):
+    path = tmp_path / "c.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="schema version 99.*re-index"):
+        Store(path)
+
+
+def test_foreign_files_are_refused(tmp_path):
+    text_file = tmp_path / "notes.db"
+    text_file.write_text("hello")
+    with pytest.raises(StoreError, match="not an SQLite file"):
+        Store(text_file)
+    other = tmp_path / "other.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="not a retold store"):
+        Store(other)
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(tmp_path / "missing.db", create=False)
+
+
+def test_articles_versions_and_band_neighbours(tmp_path):
+    text = "the northern dam at Kessel Lake was breached after three days of heavy rain on Tuesday"
+    with Store(tmp_path / "c.db") as store:
+        insert(store, [row(1, "a", text), row(2, "b", "an entirely different story about bread and queues")])
+        assert store.count() == 2 and store.pending_docs() == [1, 2]
+        assert store.current_versions(["a", "zzz"]) == {"a": (1, 1, "h1")}
+        probe = cand.lsh_band_keys(cand.minhash_signatures([text]))
+        assert store.band_neighbours([-1], probe) == [(-1, 1)]
+        # A new version replaces the old one: the old leaves the current set and the LSH bands.
+        insert(store, [row(3, "a", text + " again", previous=1, version=2)])
+        assert store.current_versions(["a"]) == {"a": (3, 2, "h3")}
+        assert store.count() == 2 and store.count(current_only=False) == 3
+        assert [b for _, b in store.band_neighbours([-1], probe)] == [3]
+        with store.transaction():
+            store.mark_compared([1, 2, 3])
+        assert store.pending_docs() == []
+
+
+def test_pairs_round_trip_with_comparison(tmp_path):
+    with Store(tmp_path / "c.db") as store:
+        insert(
+            store, [row(1, "a", "one two three four five six"), row(2, "b", "one two three four five seven")]
+        )
+        pair = PairRow(1, 2, "wholly_derived", 0.9, 0.8, "source_first", 0.7, 0.5, 0.0, 1.0, {"k": [1, 2]})
+        with store.transaction():
+            store.insert_pairs([pair])
+        [got] = store.pairs()
+        assert (got.source, got.derived, got.label, got.reuse) == (1, 2, "wholly_derived", 0.9)
+        assert store.comparison(1, 2) == {"k": [1, 2]}
+        assert store.compared([(2, 1), (1, 3)]) == {(1, 2)}
+        assert store.pairs(min_reuse=0.95) == []
+
+
+def test_failed_transaction_leaves_nothing(tmp_path):
+    with Store(tmp_path / "c.db") as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.insert_articles(
+                [row(1, "a", "some words here to index")],
+                cand.lsh_band_keys(cand.minhash_signatures(["some words here to index"])),
+            )
+            raise RuntimeError("killed")
+        assert store.count() == 0
+        assert store.db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] == 0
+
+
+def test_second_writer_waits_then_fails_clearly(tmp_path):
+    path = tmp_path / "c.db"
+    held = threading.Event()
+    release = threading.Event()
+
+    def holder():
+        with Store(path) as store, store.writer_lock():
+            held.set()
+            release.wait(5)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    held.wait(5)
+    try:
+        with Store(path) as store, pytest.raises(StoreError, match="being indexed by another process"):
+            with store.writer_lock(timeout=0.3):
+                pass
+    finally:
+        release.set()
+        t.join()
+    with Store(path) as store, store.writer_lock(timeout=1):  # free again once the first writer is done
+        assert store.count() == 0
