@@ -1,0 +1,130 @@
+"""Fact diff between a source and a derived article, guided by passages (retold/factdiff.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from retold.align import Passage
+from retold.article import Article, Span
+from retold.factdiff import compare_facts
+
+pytest.importorskip("spacy", reason="the facts stage needs spaCy: pip install 'retold[facts]'")
+
+SOURCE = (
+    'Mayor Ana Ruiz said on Thursday that "we will rebuild every house, and we will not leave anyone '
+    'behind." Twelve homes were flooded, a security official said.'
+)
+
+
+def _passage(source: Article, derived: Article, pid: int = 0) -> Passage:
+    return Passage(
+        "edited",
+        0.9,
+        [Span(0, len(source.text), source.text)],
+        [Span(0, len(derived.text), derived.text)],
+        id=pid,
+    )
+
+
+def _diff(source_text: str, derived_text: str, *, aligned: bool = True, language: str | None = "en"):
+    source, derived = Article(source_text), Article(derived_text)
+    return compare_facts(
+        source, derived, [_passage(source, derived, 7)] if aligned else [], language=language
+    )
+
+
+def test_identical_texts_have_no_changes():
+    result = _diff(SOURCE, SOURCE)
+    assert {q.status for q in result.quotes} == {"unchanged"}
+    assert {n.status for n in result.numbers} == {"unchanged"}
+    assert {e.status for e in result.entities} <= {"shared"}
+    assert {a.status for a in result.attributions} == {"unchanged"}
+
+
+def test_reworded_quote_is_altered_with_word_diff_and_passage():
+    derived = SOURCE.replace(
+        "every house, and we will not leave anyone behind", "every home, and nobody will be left behind"
+    )
+    result = _diff(SOURCE, derived)
+    altered = result.altered_quotes
+    assert len(altered) == 1 and altered[0].passage == 7 and altered[0].speaker == "Mayor Ana Ruiz"
+    ops = {(op, text) for op, text in altered[0].diff or []}
+    assert ("delete", "house,") in ops and ("insert", "home,") in ops
+    assert result.to_dict()["quotes"][0]["status"] == "altered"  # altered quotations come first
+
+
+def test_ellipsis_trim_is_not_an_alteration_but_a_cut_negation_is():
+    trimmed = _diff(SOURCE, SOURCE.replace("house, and we will not leave", "house ... we will not leave"))
+    assert [q.status for q in trimmed.quotes] == ["trimmed"]
+    negated = _diff(SOURCE, SOURCE.replace("we will not leave anyone", "we will ... leave anyone"))
+    assert [q.status for q in negated.quotes] == ["altered"]
+
+
+def test_quote_given_to_another_speaker_is_moved():
+    derived = SOURCE.replace("Mayor Ana Ruiz said", "Council leader Peter Holm said")
+    result = _diff(SOURCE, derived)
+    moved = [q.to_dict() for q in result.quotes if q.status == "moved"]
+    assert moved and moved[0]["source_speaker"] == "Mayor Ana Ruiz" and moved[0]["speaker"] == "Peter Holm"
+
+
+def test_changed_number_and_weekday_within_a_passage():
+    derived = SOURCE.replace("Twelve homes", "Fifteen homes").replace("Thursday", "Wednesday")
+    changed = {
+        (n.source.span.text, n.derived.span.text)
+        for n in _diff(SOURCE, derived).numbers
+        if n.status == "changed"
+    }
+    assert changed == {("Twelve", "Fifteen"), ("Thursday", "Wednesday")}
+
+
+def test_numbers_outside_aligned_passages_are_added_or_dropped_not_changed():
+    source, derived = Article("Twelve homes were flooded."), Article("Fifteen cars were sold.")
+    passages = [
+        Passage("dropped", 0.0, source=[Span(0, 26, source.text)]),
+        Passage("added", 0.0, derived=[Span(0, 23, derived.text)], id=1),
+    ]
+    statuses = sorted(n.status for n in compare_facts(source, derived, passages, language="en").numbers)
+    assert statuses == ["added", "dropped"]
+
+
+def test_dropped_attribution():
+    derived = SOURCE.replace(", a security official said.", ".")
+    dropped = [a for a in _diff(SOURCE, derived).attributions if a.status == "dropped"]
+    assert [a.source.speaker for a in dropped] == ["a security official"]
+
+
+def test_entity_variants_and_short_forms_are_one_entity():
+    source = "Prime Minister Mohammed Shia al-Sudani met Islamic State defectors in Basra on Monday."
+    derived = "Mohammad al-Sudani met IS defectors in Basra on Monday, al-Sudani's office said."
+    result = _diff(source, derived)
+    assert not [e.name for e in result.entities if e.status != "shared"]
+
+
+def test_fallback_without_passages_still_pairs_sentences():
+    derived = SOURCE.replace("Twelve homes", "Fifteen homes")
+    result = _diff(SOURCE, derived, aligned=False)
+    assert [n.status for n in result.numbers if n.source and n.source.span.text == "Twelve"] == ["changed"]
+
+
+def test_other_language_reports_entities_unavailable_and_still_diffs_quotes():
+    result = _diff(
+        "وزیر نے کہا: «ہم 12 نئے اسکول بنائیں گے»۔",
+        "وزیر نے کہا: «ہم 15 نئے اسکول بنائیں گے»۔",
+        language=None,
+    )
+    assert result.entities == []
+    assert any("no pipeline for language" in note for note in result.notes)
+    assert [n.status for n in result.numbers] == ["changed"]
+
+
+def test_json_shape_matches_the_issue():
+    data = json.loads(json.dumps(_diff(SOURCE, SOURCE.replace("Twelve", "Ten")).to_dict()))
+    assert set(data) == {"quotes", "entities", "numbers", "attributions", "notes"}
+    assert set(data["quotes"][0]) >= {"status", "speaker", "source", "derived", "passage"}
+    assert set(data["numbers"][0]) == {"status", "source", "derived"}
+    assert set(data["numbers"][0]["source"]) == {"start", "end", "text", "kind"}
+    for entity in data["entities"]:
+        assert set(entity) == {"status", "name", "type", "mentions"}
+        assert {m["side"] for m in entity["mentions"]} <= {"source", "derived"}

@@ -1,0 +1,122 @@
+"""Extraction of quotations, speakers, numbers, attributions and entities (retold/facts.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retold import facts
+from retold.facts import extract_attributions, extract_numbers, extract_quotes
+
+STORY = (
+    'Mayor Ana Ruiz said on Thursday night that "the river rose faster than ever." She added: "Nobody '
+    'was hurt."\n\n"We lost 12 homes and $1.2 million in crops," said Carlos Mendez, a farmer. '
+    '"It was the worst storm since 1998."\n\nAccording to the Interior Ministry, 45% of roads closed at '
+    "10:30 p.m. A security official said three bridges were shut until late 2025."
+)
+
+
+def _quotes(text: str) -> list[tuple[str, str | None]]:
+    return [(q.span.text, q.speaker) for q in extract_quotes(text)]
+
+
+def test_quotes_with_speakers_before_after_and_inherited():
+    assert _quotes(STORY) == [
+        ("the river rose faster than ever.", "Mayor Ana Ruiz"),
+        ("Nobody was hurt.", "Mayor Ana Ruiz"),  # "She added" resolved to the nearest named speaker
+        ("We lost 12 homes and $1.2 million in crops,", "Carlos Mendez"),
+        ("It was the worst storm since 1998.", "Carlos Mendez"),  # '"A," said X. "B."'
+    ]
+
+
+def test_quote_offsets_point_into_the_text():
+    for quote in extract_quotes(STORY):
+        assert STORY[quote.span.start : quote.span.end] == quote.span.text
+
+
+def test_curly_guillemet_and_paragraph_continued_quotes():
+    text = "“First paragraph of a long quote.\n\n“Second paragraph,” he said. «Oui, bien sûr», dit-elle."
+    quotes = extract_quotes(text, language="fr")
+    assert [q.span.text.split()[0] for q in quotes] == ["First", "Oui,"]
+    assert quotes[0].span.text.endswith("Second paragraph,")
+    assert all(q.speaker is None for q in quotes)  # speaker rules are English only
+
+
+def test_partial_quote_and_colon_introduced_speaker():
+    text = 'Coach Maria Santos praised the defence: "They gave nothing away." Jonas Lund called it "a night to remember" on Sunday.'
+    assert _quotes(text) == [
+        ("They gave nothing away.", "Coach Maria Santos"),
+        ("a night to remember", "Jonas Lund"),
+    ]
+
+
+def test_quote_ending_a_sentence_is_not_given_the_next_sentences_speaker():
+    text = 'Lund said he had "waited six years for this." Coach Maria Santos said the team was tired.'
+    assert _quotes(text) == [("waited six years for this.", "Lund")]
+
+
+def test_attributions():
+    speakers = [a.speaker for a in extract_attributions(STORY)]
+    assert speakers == ["Mayor Ana Ruiz", "She", "Carlos Mendez", "Interior Ministry", "A security official"]
+
+
+def test_numbers_kinds_and_values():
+    found = {(n.span.text, n.kind, n.value) for n in extract_numbers(STORY)}
+    assert ("Thursday night", "weekday", ("weekday", "thursday")) in found
+    assert ("$1.2 million", "money", ("money", "USD", 1_200_000.0)) in found
+    assert ("45%", "percent", ("percent", 45.0)) in found
+    assert ("10:30 p.m.", "time", ("time", 22 * 60 + 30)) in found
+    assert ("three", "number", ("number", 3.0)) in found
+    assert ("late 2025", "date", ("date", 2025, None, None, "late")) in found
+    assert ("1998", "date", ("date", 1998, None, None, None)) in found
+
+
+def test_spellings_of_one_value_compare_equal():
+    values = [n.value for n in extract_numbers("five people, 5 people; 61 percent and 61%; 1,200 and 1200")]
+    assert values == [("number", 5.0)] * 2 + [("percent", 61.0)] * 2 + [("number", 1200.0)] * 2
+
+
+def test_month_and_weekday_names_need_capitals():
+    assert extract_numbers("they march on and may win") == []
+
+
+def test_other_languages_keep_digits_only():
+    numbers = extract_numbers("ہم 12 نئے اسکول بنائیں گے، 2025 میں", language="ur")
+    assert [n.span.text for n in numbers] == ["12", "2025"]
+    assert extract_numbers("five Monday", language="de") == []
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab "“”«»,.\n')), max_size=80))
+def test_quote_spans_are_always_inside_the_text(text):
+    for quote in extract_quotes(text):
+        assert 0 <= quote.span.start <= quote.span.end <= len(text)
+        assert text[quote.span.start : quote.span.end] == quote.span.text
+
+
+@pytest.mark.slow
+def test_entities_from_spacy():
+    pytest.importorskip("spacy", reason="entities need spaCy: pip install 'retold[facts]'")
+    mentions = facts.extract_entities(STORY)
+    names = {(m.span.text, m.type) for m in mentions}
+    assert ("Carlos Mendez", "person") in names
+    assert ("Interior Ministry", "organization") in names
+    for mention in mentions:
+        assert STORY[mention.span.start : mention.span.end] == mention.span.text
+
+
+def test_missing_pipeline_names_the_pip_command(monkeypatch):
+    facts._english_pipeline.cache_clear()
+    monkeypatch.setattr(facts, "SPACY_PACKAGE", "no_such_pipeline_xyz")
+    try:
+        with pytest.raises(facts.ModelUnavailableError, match="pip install"):
+            facts.extract_entities("Ana Ruiz")
+    finally:
+        facts._english_pipeline.cache_clear()
+
+
+def test_non_english_facts_say_entities_are_unavailable():
+    result = facts.extract_facts("«ہم 12 نئے اسکول بنائیں گے»", language="ur")
+    assert result.entities == []
+    assert "entities not extracted: no pipeline for language 'ur'" in result.notes
+    assert [q.span.text for q in result.quotes] == ["ہم 12 نئے اسکول بنائیں گے"]
