@@ -118,7 +118,7 @@ def minhash_signatures(texts: Sequence[str]) -> np.ndarray:
     # Process whole documents per chunk so np.minimum.reduceat sees each document once. The product is
     # computed in place in one reused (permutation × shingle) buffer: reducing along the contiguous axis
     # is 4× faster than along rows (measured: 0.027 s vs 0.10 s per 65k shingles).
-    buffer = np.empty((NUM_PERM, _CHUNK), dtype=np.uint64)
+    buffer = np.empty((NUM_PERM, min(_CHUNK, int(offsets[-1]))), dtype=np.uint64)
     d0 = 0
     while d0 < len(nonempty):
         d1 = int(np.searchsorted(doc_ends, doc_starts[d0] + _CHUNK, side="right"))

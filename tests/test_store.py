@@ -121,9 +121,12 @@ def test_second_writer_waits_then_fails_clearly(tmp_path):
     t.start()
     held.wait(5)
     try:
-        with Store(path) as store, pytest.raises(StoreError, match="being indexed by another process"):
-            with store.writer_lock(timeout=0.3):
-                pass
+        with (
+            Store(path) as store,
+            pytest.raises(StoreError, match="being indexed by another process"),
+            store.writer_lock(timeout=0.3),
+        ):
+            pass
     finally:
         release.set()
         t.join()
