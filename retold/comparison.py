@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from retold.article import Article
+from retold.errors import EmptyInputError, InputError, ModelUnavailableError
 
 if TYPE_CHECKING:
     from retold.align import Passage
@@ -44,3 +45,179 @@ class Comparison:
         if self.facts is not None:
             data["facts"] = self.facts.to_dict()
         return data
+
+
+# A single article larger than this is refused with a clear error: news articles run to ~60 KB
+# (10,000 words); 5 MB is 80 long articles. Beyond it, embedding every sentence takes minutes and the
+# job is a collection job (`retold index`), not a pair comparison.
+MAX_ARTICLE_CHARS = 5_000_000
+
+
+def _as_article(value: Article | str, role: str) -> Article:
+    if isinstance(value, Article):
+        return value
+    if isinstance(value, str):
+        from retold.read import article_from_text
+
+        return article_from_text(value, id=role)
+    raise TypeError(f"compare() takes an Article or a str as the {role}, not {type(value).__name__}")
+
+
+class Comparer:
+    """Compares pairs of articles, keeping the embedding model (and spaCy) loaded between pairs.
+
+    Args:
+        lexical_only: never load the embedding model; align on wording alone.
+        facts: run the facts stage (quotes, entities, numbers, attributions).
+    """
+
+    def __init__(self, *, lexical_only: bool = False, facts: bool = True) -> None:
+        self.lexical_only = lexical_only
+        self.facts = facts
+        self._encoder: Any = None
+
+    def _load_encoder(self) -> Any:
+        if self._encoder is None:
+            from retold.embed import load_encoder
+
+            self._encoder = load_encoder()
+        return self._encoder
+
+    def compare(self, source: Article | str, derived: Article | str, *, id: Any = None) -> Comparison:
+        """Align ``derived`` to ``source``, label every passage, and give the verdict."""
+        from retold.align import align_passages
+        from retold.embed import covers_language
+        from retold.segment import detect_language, split_sentences
+        from retold.similarity import load_scorer
+        from retold.verdict import judge
+
+        source_article = _as_article(source, "source")
+        derived_article = _as_article(derived, "derived")
+        for article, role in ((source_article, "source"), (derived_article, "derived")):
+            if len(article.text) > MAX_ARTICLE_CHARS:
+                raise InputError(
+                    f"{article.id or role}: {len(article.text):,} characters is too long for one article "
+                    f"(limit {MAX_ARTICLE_CHARS:,}); split it, or index it as a collection with `retold index`"
+                )
+            if article.language is None:
+                article.language = detect_language(article.text[:20_000])
+        source_sentences = split_sentences(source_article)
+        derived_sentences = split_sentences(derived_article)
+        for sentences, article, role in (
+            (source_sentences, source_article, "source"),
+            (derived_sentences, derived_article, "derived"),
+        ):
+            if not sentences:
+                raise EmptyInputError(
+                    f"{article.id or role}: no article text to compare (only headers or boilerplate)"
+                )
+
+        notes: list[str] = []
+        semantic = not self.lexical_only
+        if semantic:
+            uncovered = [
+                f"{role} ({a.language or 'unknown language'})"
+                for role, a in (("source", source_article), ("derived", derived_article))
+                if not covers_language(a.language)
+            ]
+            if uncovered:
+                semantic = False
+                notes.append(
+                    "lexical alignment only: the embedding model covers English, not the "
+                    + " and ".join(uncovered)
+                )
+        else:
+            notes.append("lexical alignment only (--lexical-only)")
+
+        source_embeddings = derived_embeddings = None
+        if semantic:
+            encoder = self._load_encoder()
+            vectors = encoder.encode([s.text for s in source_sentences] + [s.text for s in derived_sentences])
+            source_embeddings = vectors[: len(source_sentences)]
+            derived_embeddings = vectors[len(source_sentences) :]
+            similarity = _centroid_cosine(source_embeddings, derived_embeddings)
+        else:
+            similarity = _word_cosine(source_sentences, derived_sentences)
+
+        passages = align_passages(
+            source_article,
+            source_sentences,
+            derived_article,
+            derived_sentences,
+            load_scorer(semantic),
+            source_embeddings,
+            derived_embeddings,
+        )
+        verdict = judge(
+            passages,
+            source_chars=sum(s.end - s.start for s in source_sentences),
+            derived_chars=sum(s.end - s.start for s in derived_sentences),
+            similarity=similarity,
+            source_date=source_article.date,
+            derived_date=derived_article.date,
+        )
+        comparison = Comparison(
+            source=source_article,
+            derived=derived_article,
+            verdict=verdict,
+            passages=passages,
+            method="semantic" if semantic else "lexical",
+            notes=notes,
+            id=id,
+        )
+        if self.facts:
+            comparison.facts = self._facts(source_article, derived_article, passages, notes)
+        return comparison
+
+    def _facts(self, source: Article, derived: Article, passages: list[Passage], notes: list[str]) -> Any:
+        from retold.factdiff import compare_facts
+
+        language = source.language if source.language == derived.language else None
+        try:
+            return compare_facts(source, derived, passages, language=language)
+        except ModelUnavailableError as error:
+            notes.append(f"facts not compared: {error}")
+            return None
+
+
+def _centroid_cosine(a: Any, b: Any) -> float:
+    import numpy as np
+
+    ca, cb = a.mean(axis=0), b.mean(axis=0)
+    denominator = float(np.linalg.norm(ca) * np.linalg.norm(cb))
+    return float(ca @ cb) / denominator if denominator else 0.0
+
+
+def _word_cosine(source_sentences: Any, derived_sentences: Any) -> float:
+    from collections import Counter
+    from math import sqrt
+
+    from retold.similarity import STOPWORDS, words
+
+    def bag(sentences: Any) -> Counter[str]:
+        return Counter(w for s in sentences for w in words(s.text) if w not in STOPWORDS)
+
+    a, b = bag(source_sentences), bag(derived_sentences)
+    dot = sum(count * b[word] for word, count in a.items())
+    norm = sqrt(sum(v * v for v in a.values())) * sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+_shared: dict[tuple[bool, bool], Comparer] = {}
+
+
+def compare(
+    source: Article | str, derived: Article | str, *, lexical_only: bool = False, facts: bool = True
+) -> Comparison:
+    """Compare two articles: is ``derived`` a copy or rewrite of ``source``, passage by passage?
+
+    Both may be ``Article`` objects (see ``retold.read_article``) or plain strings. The model is loaded
+    once per process and reused.
+
+        >>> retold.compare(open("wire.txt").read(), open("copy.txt").read()).verdict.label
+        'wholly_derived'
+    """
+    key = (lexical_only, facts)
+    if key not in _shared:
+        _shared[key] = Comparer(lexical_only=lexical_only, facts=facts)
+    return _shared[key].compare(source, derived)

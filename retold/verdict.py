@@ -1,16 +1,25 @@
 """Verdict: is the derived article a copy, a rewrite, an independent report, or unrelated?
 
-(Interface first; the rules land with the calibration run.)
+The verdict reads the aligned passages: how much of the derived text was taken (reuse, split by
+verbatim / edited / paraphrased), how much of the source reappears (coverage), and a document-level
+similarity for pairs with little aligned content. Copied wording (verbatim or edited passages) is strong
+evidence of derivation; paraphrase alone is weaker, because independent reports of the same event say
+the same things in their own words, so it needs a larger share.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from retold.align import Passage
 
 VerdictLabel = Literal["wholly_derived", "partially_derived", "same_story", "unrelated"]
 Direction = Literal["source_first", "derived_first", "unknown"]
 DERIVED_LABELS: tuple[VerdictLabel, ...] = ("wholly_derived", "partially_derived")
+ALIGNED = ("verbatim", "edited", "paraphrased")
 
 
 @dataclass(slots=True)
@@ -50,3 +59,109 @@ class Verdict:
             "similarity": round(self.similarity, 4),
             "evidence": list(self.evidence),
         }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Thresholds. Set by benchmarks/calibrate_verdict.py on the calibration halves (Clough & Stevenson
+# tasks a-b, AI-rephrased originals h000-h049) and the bundled examples; the other halves are only
+# read by benchmarks/bench_compare.py. See docs/benchmarks.md for the run.
+
+# Share of the derived text taken from the source at or above which it is wholly derived.
+WHOLLY_DERIVED_REUSE = 0.7
+# Taken verbatim or edited (copied wording) at or above this share: at least partially derived.
+COPIED_WORDING_REUSE = 0.2
+# Paraphrased reuse alone is weaker evidence (independent reports of one event say the same things
+# in other words): at or above this share the derived text is taken as a rewrite of the source.
+PARAPHRASE_REUSE = 0.5
+# Below the derived thresholds, this much shared content (any label) or this document similarity
+# makes it the same story rather than unrelated.
+SAME_STORY_REUSE = 0.1
+SAME_STORY_SIMILARITY = 0.45
+
+
+def _share(passages: Sequence[Passage], side: str, labels: Iterable[str], total: int) -> float:
+    wanted = set(labels)
+    covered = sum(span.end - span.start for p in passages if p.label in wanted for span in getattr(p, side))
+    return covered / total if total else 0.0
+
+
+def judge(
+    passages: Sequence[Passage],
+    *,
+    source_chars: int,
+    derived_chars: int,
+    similarity: float,
+    source_date: str | None = None,
+    derived_date: str | None = None,
+) -> Verdict:
+    """The verdict for a pair from its passages (content characters per side) and document similarity."""
+    verbatim = _share(passages, "derived", ["verbatim"], derived_chars)
+    edited = _share(passages, "derived", ["edited"], derived_chars)
+    paraphrased = _share(passages, "derived", ["paraphrased"], derived_chars)
+    reuse = verbatim + edited + paraphrased
+    coverage = _share(passages, "source", ALIGNED, source_chars)
+    copied = verbatim + edited
+    evidence = [
+        f"{reuse:.0%} of the derived text reappears from the source "
+        f"({verbatim:.0%} verbatim, {edited:.0%} edited, {paraphrased:.0%} paraphrased)",
+        f"{coverage:.0%} of the source reappears in the derived text",
+    ]
+    if reuse >= WHOLLY_DERIVED_REUSE and (copied >= COPIED_WORDING_REUSE or paraphrased >= PARAPHRASE_REUSE):
+        label: VerdictLabel = "wholly_derived"
+    elif copied >= COPIED_WORDING_REUSE or paraphrased >= PARAPHRASE_REUSE:
+        label = "partially_derived"
+    elif reuse >= SAME_STORY_REUSE or similarity >= SAME_STORY_SIMILARITY:
+        label = "same_story"
+        evidence.append(
+            "shared content is mostly reworded and below the rewrite threshold: an independent report of the same event"
+        )
+    else:
+        label = "unrelated"
+    direction, why = infer_direction(
+        reuse=reuse, coverage=coverage, source_date=source_date, derived_date=derived_date
+    )
+    if label in DERIVED_LABELS or label == "same_story":
+        evidence.append(why)
+    else:
+        direction = "unknown"
+    return Verdict(
+        label=label,
+        reuse=reuse,
+        coverage=coverage,
+        direction=direction,
+        reuse_verbatim=verbatim,
+        reuse_edited=edited,
+        reuse_paraphrased=paraphrased,
+        similarity=similarity,
+        evidence=evidence,
+    )
+
+
+# Containment asymmetry: when the derived text holds this much of the source and adds at least
+# EXPANSION_ADDED of its own, it reads as an expansion of the source (updates and rewrites add detail;
+# they seldom remove most of it and keep the rest word for word).
+EXPANSION_COVERAGE = 0.7
+EXPANSION_ADDED = 0.2
+
+
+def infer_direction(
+    *, reuse: float, coverage: float, source_date: str | None, derived_date: str | None
+) -> tuple[Direction, str]:
+    """Which text came first: from dates when both are known, otherwise from containment asymmetry."""
+    if source_date and derived_date and source_date[:10] != "" and source_date != derived_date:
+        if source_date < derived_date:  # ISO 8601 strings sort in time order
+            return "source_first", f"the source is dated {source_date}, the derived text {derived_date}"
+        return "derived_first", f"the derived text is dated {derived_date}, before the source ({source_date})"
+    if coverage >= EXPANSION_COVERAGE and 1 - reuse >= EXPANSION_ADDED:
+        return (
+            "source_first",
+            f"no dates to compare; the derived text keeps {coverage:.0%} of the source and adds "
+            f"{1 - reuse:.0%} of its own, as an expansion or update does",
+        )
+    if reuse >= EXPANSION_COVERAGE and 1 - coverage >= EXPANSION_ADDED:
+        return (
+            "unknown",
+            f"no dates to compare; the source holds {reuse:.0%} of the derived text plus {1 - coverage:.0%} "
+            "more: the derived text is a trimmed copy, or the source an expansion of it",
+        )
+    return "unknown", "no dates to compare and no containment asymmetry to tell which came first"

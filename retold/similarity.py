@@ -1,0 +1,241 @@
+"""Sentence-pair similarity: lexical evidence, semantic evidence, and one calibrated score.
+
+Each candidate pair of sentences gets a feature vector (word overlap, containment, bigram overlap, edit
+similarity over words and characters, a number-mismatch flag, length ratio, and the embedding cosine when a
+model is loaded). A logistic model over those features gives the probability that the two sentences carry
+the same content. Its weights live in ``retold/data/sentence_pair_scorer.json`` and were fitted on the
+MRPC *train* split by ``benchmarks/train_sentence_scorer.py`` (the test split is only read by the
+benchmark). Two weight sets: one with the embedding cosine, one lexical-only for ``--lexical-only`` and for
+languages the model does not cover.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import regex
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from retold.segment import word_spans
+
+# Function words of English news: overlap in these says little about shared content. Only used to
+# weight English pairs; for other languages the plain word sets are used.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "him",
+        "them",
+        "us",
+        "said",
+        "says",
+        "say",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "can",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "there",
+        "here",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "while",
+        "also",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "up",
+        "out",
+    ]
+)
+_DIGIT = regex.compile(r"\p{Nd}")
+_QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
+)
+
+FEATURES = (
+    "cosine",
+    "jaccard",
+    "containment_min",
+    "containment_max",
+    "content_jaccard",
+    "bigram_jaccard",
+    "number_mismatch",
+    "length_ratio",
+    "word_edit_similarity",
+    "char_ratio",
+    "token_set_ratio",
+    "token_sort_ratio",
+)
+LEXICAL_FEATURES = FEATURES[1:]
+
+
+def normalize(text: str) -> str:
+    """Case-folded text with typographic quotes and dashes made plain and whitespace collapsed."""
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def words(text: str) -> list[str]:
+    """Case-folded word tokens (any script)."""
+    folded = text.casefold()
+    return [folded[start:end].replace("’", "'") for start, end in word_spans(folded)]
+
+
+@dataclass(slots=True)
+class SentenceFeatures:
+    """What the scorer needs of one sentence, computed once and reused for every pair it is in."""
+
+    text: str
+    normalized: str
+    words: list[str]
+    word_set: frozenset[str]
+    content: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> SentenceFeatures:
+        tokens = words(text)
+        word_set = frozenset(tokens)
+        return cls(
+            text=text,
+            normalized=normalize(text),
+            words=tokens,
+            word_set=word_set,
+            content=word_set - STOPWORDS,
+            bigrams=frozenset(zip(tokens, tokens[1:], strict=False)),
+            numbers=frozenset(w for w in word_set if _DIGIT.search(w)),
+        )
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def pair_features(a: SentenceFeatures, b: SentenceFeatures, cosine: float = 0.0) -> list[float]:
+    """The feature vector of FEATURES for one pair (``cosine`` is 0 on the lexical path)."""
+    shared = len(a.word_set & b.word_set)
+    containment_a = shared / len(a.word_set) if a.word_set else 0.0
+    containment_b = shared / len(b.word_set) if b.word_set else 0.0
+    numbers_differ = bool(a.numbers or b.numbers) and a.numbers != b.numbers
+    return [
+        cosine,
+        _jaccard(a.word_set, b.word_set),
+        min(containment_a, containment_b),
+        max(containment_a, containment_b),
+        _jaccard(a.content, b.content),
+        _jaccard(a.bigrams, b.bigrams),
+        1.0 if numbers_differ else 0.0,
+        min(len(a.words), len(b.words)) / max(len(a.words), len(b.words), 1),
+        Indel.normalized_similarity(a.words, b.words),
+        fuzz.ratio(a.normalized, b.normalized) / 100.0,
+        fuzz.token_set_ratio(a.normalized, b.normalized) / 100.0,
+        fuzz.token_sort_ratio(a.normalized, b.normalized) / 100.0,
+    ]
+
+
+def word_edit_similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
+    """Share of words kept in order (Indel similarity over word sequences): 1.0 for the same wording."""
+    return Indel.normalized_similarity(a.words, b.words)
+
+
+@dataclass(frozen=True, slots=True)
+class PairScorer:
+    """Logistic model over pair features: ``probability(features) -> P(same content)``."""
+
+    features: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+    threshold: float
+
+    def probability(self, rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
+        matrix = np.asarray(rows, dtype=np.float64)
+        if matrix.size == 0:
+            return np.zeros(0)
+        if matrix.shape[1] != len(self.features):  # lexical scorer: drop the cosine column
+            matrix = matrix[:, 1:]
+        z = ((matrix - self.mean) / self.scale) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@lru_cache(maxsize=2)
+def load_scorer(semantic: bool) -> PairScorer:
+    """The calibrated scorer (with or without the embedding cosine)."""
+    data = json.loads(resources.files("retold.data").joinpath("sentence_pair_scorer.json").read_text())
+    entry = data["semantic" if semantic else "lexical"]
+    return PairScorer(
+        features=tuple(entry["features"]),
+        weights=np.array(entry["weights"]),
+        bias=float(entry["bias"]),
+        mean=np.array(entry["mean"]),
+        scale=np.array(entry["scale"]),
+        threshold=float(entry["threshold"]),
+    )
