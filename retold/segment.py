@@ -428,6 +428,8 @@ _MIN_STOPWORD_SHARE = 0.15
 def detect_language(text: str) -> str | None:
     """A cheap ISO 639-1 guess from the script (and, for Latin script, common words); None if unsure."""
     sample = text[:_LANGUAGE_SAMPLE_CHARS]
+    if sample.isascii():  # most input: skip counting scripts one character at a time
+        return _latin_language(sample) if any(c.isalpha() for c in sample) else None
     counts: dict[str, int] = {}
     for char in sample:
         if not char.isalpha():
