@@ -105,6 +105,13 @@ def _candidate_pairs(source: AlignmentInput, derived: AlignmentInput) -> set[tup
         for i, column in enumerate(cosine.T):
             for j in np.argpartition(-column, k - 1)[:k]:
                 pairs.add((i, int(j)))
+    # Same wording (after case and quote folding): always a candidate, even without content words.
+    by_text: dict[str, list[int]] = {}
+    for i, features in enumerate(source.features):
+        by_text.setdefault(features.normalized, []).append(i)
+    for j, features in enumerate(derived.features):
+        for i in by_text.get(features.normalized, ()):
+            pairs.add((i, j))
     # Shared content words, through an inverted index (never all pairs).
     postings: dict[str, list[int]] = {}
     for i, features in enumerate(source.features):
@@ -255,6 +262,8 @@ def align_passages(
         if _is_fragment(der.features[j], src.features[i]) or _is_fragment(src.features[i], der.features[j]):
             edges.add((i, j))
 
+    edges |= _split_and_merge_links(src, der, edges, probability, scorer)
+
     passages: list[Passage] = []
     aligned_source: set[int] = set()
     aligned_derived: set[int] = set()
@@ -293,6 +302,79 @@ def align_passages(
     for number, passage in enumerate(passages):
         passage.id = number
     return passages
+
+
+def _split_and_merge_links(
+    src: AlignmentInput,
+    der: AlignmentInput,
+    edges: set[tuple[int, int]],
+    probability: dict[tuple[int, int], float],
+    scorer: PairScorer,
+) -> set[tuple[int, int]]:
+    """Links for a sentence rewritten as two adjacent sentences on the other side (or two merged into one).
+
+    Each half scores low against the whole (the scorer was fitted on whole-sentence pairs), so a sentence
+    left unlinked is tried against its best candidate joined with an unlinked neighbour, as sentence
+    aligners do with 1-2 beads. The joined embedding is the length-weighted mean of the two (no extra
+    encoding); the lexical features are computed on the joined text.
+    """
+    linked_source = {i for i, _ in edges}
+    linked_derived = {j for _, j in edges}
+    added: set[tuple[int, int]] = set()
+    best_candidate: dict[tuple[str, int], int] = {}
+    best_score: dict[tuple[str, int], float] = {}
+    for (i, j), p in probability.items():
+        if p > best_score.get(("s", i), -1.0):
+            best_score[("s", i)], best_candidate[("s", i)] = p, j
+        if p > best_score.get(("d", j), -1.0):
+            best_score[("d", j)], best_candidate[("d", j)] = p, i
+
+    def joined_probability(
+        one: AlignmentInput, index: int, other: AlignmentInput, pair: tuple[int, int]
+    ) -> float:
+        first, second = pair
+        text = other.sentences[first].text + " " + other.sentences[second].text
+        features = SentenceFeatures.of(text)
+        cosine = 0.0
+        if one.embeddings is not None and other.embeddings is not None:
+            weights = (max(len(other.features[first].words), 1), max(len(other.features[second].words), 1))
+            vector = other.embeddings[first] * weights[0] + other.embeddings[second] * weights[1]
+            norm = float(np.linalg.norm(vector))
+            cosine = float(one.embeddings[index] @ vector) / norm if norm else 0.0
+        if one is src:
+            row = pair_features(one.features[index], features, cosine)
+        else:
+            row = pair_features(features, one.features[index], cosine)
+        return float(scorer.probability([row])[0])
+
+    for one, other, key, linked_one, linked_other in (
+        (src, der, "s", linked_source, linked_derived),
+        (der, src, "d", linked_derived, linked_source),
+    ):
+        for index in range(len(one.sentences)):
+            if index in linked_one or (key, index) not in best_candidate:
+                continue
+            centre = best_candidate[(key, index)]
+            if centre in linked_other:
+                continue
+            options = [(centre - 1, centre), (centre, centre + 1)]
+            best: tuple[float, tuple[int, int]] | None = None
+            for pair in options:
+                if min(pair) < 0 or max(pair) >= len(other.sentences) or any(x in linked_other for x in pair):
+                    continue
+                p = joined_probability(one, index, other, pair)
+                if p >= scorer.threshold and (best is None or p > best[0]):
+                    best = (p, pair)
+            if best is None:
+                continue
+            p, pair = best
+            for partner in pair:
+                link = (index, partner) if key == "s" else (partner, index)
+                added.add(link)
+                probability[link] = max(probability.get(link, 0.0), p)
+                linked_other.add(partner)
+            linked_one.add(index)
+    return added
 
 
 def _aligned_passage(

@@ -10,6 +10,7 @@ from retold.errors import EmptyInputError, InputError, ModelUnavailableError
 
 if TYPE_CHECKING:
     from retold.align import Passage
+    from retold.segment import Sentence
     from retold.verdict import Verdict
 
 
@@ -131,10 +132,7 @@ class Comparer:
 
         source_embeddings = derived_embeddings = None
         if semantic:
-            encoder = self._load_encoder()
-            vectors = encoder.encode([s.text for s in source_sentences] + [s.text for s in derived_sentences])
-            source_embeddings = vectors[: len(source_sentences)]
-            derived_embeddings = vectors[len(source_sentences) :]
+            source_embeddings, derived_embeddings = self._embed(source_sentences, derived_sentences)
             similarity = _centroid_cosine(source_embeddings, derived_embeddings)
         else:
             similarity = _word_cosine(source_sentences, derived_sentences)
@@ -169,6 +167,34 @@ class Comparer:
             comparison.facts = self._facts(source_article, derived_article, passages, notes)
         return comparison
 
+    def _embed(self, source_sentences: list[Sentence], derived_sentences: list[Sentence]) -> tuple[Any, Any]:
+        """Sentence embeddings of both sides, skipping sentences whose exact wording is on the other side.
+
+        Those are settled lexically (the aligner pairs identical sentences without the model), and the
+        model is most of the cost of a comparison: a verbatim copy then costs almost no encoding.
+        """
+        import numpy as np
+
+        from retold.similarity import normalize
+
+        source_keys = [normalize(s.text) for s in source_sentences]
+        derived_keys = [normalize(s.text) for s in derived_sentences]
+        shared = set(source_keys) & set(derived_keys)
+        texts = [s.text for s, key in zip(source_sentences, source_keys, strict=True) if key not in shared]
+        texts += [s.text for s, key in zip(derived_sentences, derived_keys, strict=True) if key not in shared]
+        encoded = iter(self._load_encoder().encode(texts) if texts else [])
+        dimensions = 384
+
+        def fill(keys: list[str]) -> Any:
+            rows = np.zeros((len(keys), dimensions), dtype=np.float32)
+            for index, key in enumerate(keys):
+                if key not in shared:
+                    rows[index] = next(encoded)
+            return rows
+
+        source_rows = fill(source_keys)
+        return source_rows, fill(derived_keys)
+
     def _facts(self, source: Article, derived: Article, passages: list[Passage], notes: list[str]) -> Any:
         from retold.factdiff import compare_facts
 
@@ -181,8 +207,13 @@ class Comparer:
 
 
 def _centroid_cosine(a: Any, b: Any) -> float:
+    """Cosine of the mean sentence embeddings; rows left at zero (sentences with an identical
+    counterpart, not encoded) are skipped, and a side made only of such sentences counts as identical."""
     import numpy as np
 
+    a, b = a[np.any(a != 0, axis=1)], b[np.any(b != 0, axis=1)]
+    if not len(a) or not len(b):
+        return 1.0
     ca, cb = a.mean(axis=0), b.mean(axis=0)
     denominator = float(np.linalg.norm(ca) * np.linalg.norm(cb))
     return float(ca @ cb) / denominator if denominator else 0.0

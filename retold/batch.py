@@ -1,0 +1,94 @@
+"""Batch mode: compare many pairs listed in a JSONL file, one result (or error record) per line.
+
+Each line is ``{"id": ..., "source": ARTICLE, "derived": ARTICLE}`` where ARTICLE is a record with
+``text`` (and optional title/date/outlet/url/byline) or ``{"path": FILE}``; relative paths are read from
+the current directory. A bad line gives ``{"id": ..., "error": "..."}`` and the run goes on. One
+``Comparer`` (one loaded model) serves every pair.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from retold.article import Article
+from retold.comparison import Comparer, Comparison
+from retold.errors import InputError, RetoldError
+
+
+@dataclass(slots=True)
+class PairError:
+    """A line of the pairs file that could not be compared."""
+
+    id: Any
+    line: int
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "line": self.line, "error": self.message}
+
+
+def _article(value: Any, role: str, where: str) -> Article:
+    from retold.read import article_from_record, read_article
+
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: {role!r} must be an object with 'text' or 'path'")
+    if "text" not in value and "path" in value:
+        extra = {k: v for k, v in value.items() if k != "path"}
+        article = read_article(str(value["path"]))
+        for key in ("id", "title", "date", "outlet", "url", "byline"):
+            if extra.get(key) is not None:
+                setattr(article, key, str(extra[key]))
+        return article
+    return article_from_record(value, where=f"{where} {role}")
+
+
+def count_lines(path: str | os.PathLike[str]) -> int:
+    with open(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def compare_pairs(path: str | os.PathLike[str], comparer: Comparer) -> Iterator[Comparison | PairError]:
+    """Compare every pair listed in the JSONL file at ``path``, in order."""
+    name = os.fspath(path)
+    try:
+        handle = open(path, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name} is a directory, not a pairs file") from None
+    with handle:
+        number = 0
+        while True:
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError as error:
+                raise InputError(f"{name} line {number + 1}: not valid UTF-8 ({error.reason})") from None
+            if not line:
+                break
+            number += 1
+            if not line.strip():
+                continue
+            where = f"{name} line {number}"
+            pair_id: Any = None
+            try:
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise InputError(
+                        f"{where}: not valid JSON ({error.msg} at column {error.colno})"
+                    ) from None
+                if not isinstance(record, dict):
+                    raise InputError(f"{where}: expected a JSON object with 'source' and 'derived'")
+                pair_id = record.get("id", number)
+                for role in ("source", "derived"):
+                    if role not in record:
+                        raise InputError(f"{where}: the pair has no {role!r} article")
+                source = _article(record["source"], "source", where)
+                derived = _article(record["derived"], "derived", where)
+                yield comparer.compare(source, derived, id=pair_id)
+            except RetoldError as error:
+                yield PairError(pair_id if pair_id is not None else number, number, str(error))
