@@ -430,7 +430,7 @@ def pairs_command(db: str, min_reuse: float, fmt: str) -> None:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     writer: Any = None
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for row in rows:
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")

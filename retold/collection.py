@@ -1,0 +1,552 @@
+"""Collections: ``Collection(path).add(...)/find(...)/stories()/pairs()`` over one SQLite store.
+
+The flow of ``add``: read inputs → skip what is stored already (same id, same content hash) → MinHash
+signatures and band keys, and lead embeddings when paraphrase search is on (``retold.candidates``) →
+store the batch (``retold.store``) → candidates of the new articles among themselves and against the
+store → the compare engine on candidate pairs only → pairs stored with their verdicts. Stories are
+computed from stored pairs on demand (``retold.stories``), so they always match the store.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retold import candidates as cand
+from retold.article import Article, Boilerplate, Span
+from retold.errors import InputError, ModelUnavailableError, StoreError
+from retold.store import PairRow, Store, StoredArticle
+from retold.stories import Link, Story, direction_confidence, facts_agreement, group_stories
+
+# Extensions read when walking a folder; anything else in a folder is ignored (images, .DS_Store).
+ARTICLE_EXTENSIONS = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv", ".warc", ".warc.gz")
+# Articles stored per transaction. Large enough that the vectorised MinHash and executemany amortise,
+# small enough that a killed run loses at most this many reads and peak memory stays low.
+BATCH_SIZE = 5000
+# Paraphrase candidates: lead embeddings at least this similar (cosine). Measured on the AI-rephrased
+# news set (benchmarks/bench_collection.py): rephrasings of an original score 0.80–0.97 against it,
+# title-only generations 0.55–0.9; unrelated news leads stay below 0.5.
+MIN_COSINE = 0.6
+# Nearest neighbours examined per article in the embedding index.
+EMBED_NEIGHBOURS = 10
+# Candidate pairs compared per transaction: a kill loses at most this much compare work.
+PAIRS_PER_COMMIT = 500
+
+Progress = Callable[[str, int, int | None], None]  # (stage, advance by, total or None)
+
+
+@dataclass(slots=True)
+class AddReport:
+    """What one ``add`` did."""
+
+    added: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    compared: int = 0
+    skipped: list[str] = field(default_factory=list)  # one sentence per input that could not be read
+
+
+@dataclass(slots=True)
+class Match:
+    """One article related to the article looked up, as ``find`` ranks them."""
+
+    id: str
+    role: str  # "source" (it took from this one), "copy" (this one took from it) or "same_story"
+    label: str
+    reuse: float
+    coverage: float
+    confidence: float
+    title: str | None = None
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "role": self.role,
+            "label": self.label,
+            "reuse": round(self.reuse, 4),
+            "coverage": round(self.coverage, 4),
+            "confidence": round(self.confidence, 4),
+            "title": self.title,
+            "date": self.date,
+        }
+
+
+def content_hash(article: Article) -> str:
+    """The hash that decides "same article again": the text and the title."""
+    return hashlib.sha256(f"{article.title or ''}\n{article.text}".encode()).hexdigest()
+
+
+class Collection:
+    """An indexed collection of articles in one SQLite file.
+
+    Args:
+        path: the store file (created on first ``add``).
+        paraphrase: also search lead embeddings for paraphrase candidates (needs the model; about
+            20–50 articles/s on 2 cores), not only MinHash for near-verbatim reuse.
+        comparer: anything with ``.compare(source, derived) -> Comparison``; by default
+            ``retold.comparison.Comparer``, loaded on first use.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = "retold.db",
+        *,
+        paraphrase: bool = True,
+        comparer: Any = None,
+        lock_timeout: float | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.paraphrase = paraphrase
+        self._comparer = comparer
+        self._encoder: Any = None
+        self._comparers: dict[bool, Any] = {}
+        self._lock_timeout = lock_timeout
+
+    # ---- add ---------------------------------------------------------------------------------------
+
+    def add(
+        self, sources: Iterable[Article | str | os.PathLike[str]], progress: Progress | None = None
+    ) -> AddReport:
+        """Index articles and files/folders (``.txt .html .json .jsonl .csv .warc``), then compare.
+
+        Idempotent: an article already stored with the same text is skipped; a changed text under a
+        stored id becomes a new version linked to the old one. Inputs that cannot be read are listed in
+        ``AddReport.skipped`` and the rest goes on.
+        """
+        report = AddReport()
+        tick = progress or (lambda stage, n, total: None)
+        with Store(self.path) as store:
+            lock = (
+                store.writer_lock() if self._lock_timeout is None else store.writer_lock(self._lock_timeout)
+            )
+            with lock:
+                self._compare_pending(store, report, tick)  # finish what a killed run left
+                batch: list[Article] = []
+                for item in iter_articles(sources):
+                    if isinstance(item, InputError):
+                        report.skipped.append(str(item))
+                        tick("skipped", 1, None)
+                        continue
+                    batch.append(item)
+                    if len(batch) >= BATCH_SIZE:
+                        self._store_batch(store, batch, report, tick)
+                        batch = []
+                if batch:
+                    self._store_batch(store, batch, report, tick)
+                self._compare_pending(store, report, tick)
+        return report
+
+    def _store_batch(self, store: Store, batch: list[Article], report: AddReport, tick: Progress) -> None:
+        fresh: dict[str, tuple[Article, str]] = {}
+        for article in batch:
+            if not article.id:
+                raise InputError("an article without an id cannot be indexed; give it an id (or a file name)")
+            fresh[article.id] = (article, content_hash(article))  # the last record of an id wins
+        stored = store.current_versions(list(fresh))
+        todo: list[tuple[Article, str, int | None, int]] = []
+        for id_, (article, digest) in fresh.items():
+            old = stored.get(id_)
+            if old is not None and old[2] == digest:
+                report.unchanged += 1
+                continue
+            todo.append((article, digest, old[0] if old else None, old[1] + 1 if old else 1))
+        tick("read", len(batch), None)
+        if not todo:
+            return
+        signatures = cand.minhash_signatures([a.text for a, *_ in todo])
+        keys = cand.lsh_band_keys(signatures)
+        embeddings = self._embed([a for a, *_ in todo], tick) if self.paraphrase else None
+        first = store.next_doc()
+        rows = [
+            {
+                "doc": first + i, "id": a.id, "version": version, "content_hash": digest, "previous": previous,
+                "title": a.title, "date": a.date, "outlet": a.outlet, "url": a.url, "text": a.text,
+                "metadata": a.metadata(), "signature": signatures[i],
+                "embedding": None if embeddings is None else embeddings[i],
+            }
+            for i, (a, digest, previous, version) in enumerate(todo)
+        ]  # fmt: skip
+        with store.transaction():
+            store.insert_articles(rows, keys)
+        report.added += sum(1 for *_, previous, _v in todo if previous is None)
+        report.new_versions += sum(1 for *_, previous, _v in todo if previous is not None)
+        tick("stored", len(todo), None)
+
+    def _embed(self, articles: list[Article], tick: Progress) -> np.ndarray:
+        encoder = self._load_encoder()
+        chunks = [cand.lead_chunk(a.text, a.title) for a in articles]
+        vectors = []
+        for lo in range(0, len(chunks), 64):
+            vectors.append(encoder.encode(chunks[lo : lo + 64]))
+            tick("embedded", len(chunks[lo : lo + 64]), len(chunks))
+        return np.vstack(vectors).astype(np.float32)
+
+    def _compare_pending(self, store: Store, report: AddReport, tick: Progress) -> None:
+        pending = store.pending_docs()
+        if not pending:
+            return
+        found = self._candidates(store, pending)
+        done = store.compared(found)
+        todo = sorted(p for p in found if p not in done)
+        tick("compare", 0, len(todo))
+        docs = sorted({d for p in todo for d in p})
+        articles = {}
+        for lo in range(0, len(docs), 2000):
+            articles.update(store.articles(docs[lo : lo + 2000]))
+        for lo in range(0, len(todo), PAIRS_PER_COMMIT):
+            chunk = todo[lo : lo + PAIRS_PER_COMMIT]
+            rows = [self._compare_pair(articles[a], articles[b], found[(a, b)]) for a, b in chunk]
+            with store.transaction():
+                store.insert_pairs(rows)
+            report.compared += len(rows)
+            tick("compare", len(rows), len(todo))
+        with store.transaction():
+            store.mark_compared(pending)
+
+    def _candidates(self, store: Store, docs: list[int]) -> dict[tuple[int, int], tuple[float, float]]:
+        """Candidate pairs ``(a, b)``, a < b, touching ``docs``, with their (jaccard, cosine)."""
+        sigs = store.signatures(docs)
+        matrix = np.vstack([sigs[d] for d in docs])
+        keys = cand.lsh_band_keys(matrix)
+        found: dict[tuple[int, int], tuple[float, float]] = {}
+        for c in cand.minhash_candidates(matrix):
+            found[(docs[c.a], docs[c.b])] = (c.jaccard, 0.0)
+        outside = store.band_neighbours(docs, keys)
+        if outside:
+            other = store.signatures(sorted({b for _, b in outside}))
+            row_of = {d: i for i, d in enumerate(docs)}
+            a_sig = matrix[[row_of[a] for a, _ in outside]]
+            b_sig = np.vstack([other[b] for _, b in outside])
+            for (a, b), j in zip(outside, cand.estimated_jaccard(a_sig, b_sig).tolist(), strict=True):
+                if j >= cand.MIN_JACCARD:
+                    found[(min(a, b), max(a, b))] = (j, 0.0)
+        if self.paraphrase:
+            all_docs, vectors = store.embeddings()
+            if len(all_docs):
+                row_of = {int(d): i for i, d in enumerate(all_docs.tolist())}
+                mine = [d for d in docs if d in row_of]
+                queries = vectors[[row_of[d] for d in mine]]
+                for q, i, cosine in cand.nearest_by_cosine(
+                    queries, vectors, MIN_COSINE, EMBED_NEIGHBOURS + 1
+                ):
+                    a, b = mine[q], int(all_docs[i])
+                    if a == b:
+                        continue
+                    key = (min(a, b), max(a, b))
+                    found[key] = (found.get(key, (0.0, 0.0))[0], cosine)
+        return found
+
+    def _compare_pair(self, x: StoredArticle, y: StoredArticle, evidence: tuple[float, float]) -> PairRow:
+        source, derived = _provisional_order(x, y)
+        # Lexical alignment for MinHash candidates (they share exact phrases; 25× faster, measured on
+        # Reuters pairs: 9 ms vs 237 ms a pair), semantic for pairs the embedding index found alone.
+        comparer = self._get_comparer(semantic=evidence[0] < cand.MIN_JACCARD)
+        result = comparer.compare(_article(source), _article(derived))
+        text_direction = result.verdict.direction
+        if text_direction == "derived_first" and not _dated_apart(source, derived):
+            source, derived = derived, source
+            result = comparer.compare(_article(source), _article(derived))
+            text_direction = "source_first"  # the evidence that made us swap
+        verdict = result.verdict
+        return PairRow(
+            source=source.doc,
+            derived=derived.doc,
+            label=verdict.label,
+            reuse=float(verdict.reuse),
+            coverage=float(verdict.coverage),
+            direction=verdict.direction,
+            confidence=direction_confidence(source.date, derived.date, text_direction),
+            jaccard=evidence[0],
+            cosine=evidence[1],
+            facts_agree=facts_agreement(source.text, derived.text),
+            comparison=result.to_dict(),
+        )
+
+    def _get_comparer(self, semantic: bool) -> Any:
+        semantic = semantic and self.paraphrase
+        if self._comparer is not None:
+            return self._comparer
+        if semantic not in self._comparers:
+            from retold.comparison import Comparer
+
+            # No facts stage here: stories judge template reuse by figures and dates
+            # (retold.stories), and spaCy would cost more than the whole alignment.
+            self._comparers[semantic] = Comparer(lexical_only=not semantic, facts=False)
+        return self._comparers[semantic]
+
+    def _load_encoder(self) -> Any:
+        if self._encoder is None:
+            from retold.embed import load_encoder
+
+            self._encoder = load_encoder()
+        return self._encoder
+
+    # ---- find --------------------------------------------------------------------------------------
+
+    def find(self, article: Article | str | os.PathLike[str], limit: int = 20) -> list[Match]:
+        """The sources and copies of an article, indexed or not, best first (most reuse)."""
+        if not isinstance(article, Article):
+            from retold.read import read_article
+
+            article = read_article(article)
+        with Store(self.path, create=False) as store:
+            stored = store.find_by_hash_and_id(content_hash(article), article.id)
+            if stored is not None:
+                rows = store.pairs(doc=stored.doc)
+                me = stored.doc
+            else:
+                rows, me = self._find_unindexed(store, article), -1
+            others = store.articles(sorted({r.source if r.derived == me else r.derived for r in rows}))
+        matches = []
+        for r in rows:
+            if r.label == "unrelated":
+                continue
+            other = others[r.derived if r.source == me else r.source]
+            role = "same_story" if r.label == "same_story" else ("source" if r.derived == me else "copy")
+            matches.append(
+                Match(other.id, role, r.label, r.reuse, r.coverage, r.confidence, other.title, other.date)
+            )
+        matches.sort(key=lambda m: (m.role == "same_story", -m.reuse, m.id))
+        return matches[:limit]
+
+    def _find_unindexed(self, store: Store, article: Article) -> list[PairRow]:
+        signature = cand.minhash_signatures([article.text])
+        keys = cand.lsh_band_keys(signature)
+        evidence: dict[int, tuple[float, float]] = {}
+        near = store.band_neighbours([-1], keys)
+        if near:
+            other = store.signatures(sorted({b for _, b in near}))
+            for doc, sig in other.items():
+                j = float(cand.estimated_jaccard(signature[0], sig))
+                if j >= cand.MIN_JACCARD:
+                    evidence[doc] = (j, 0.0)
+        if self.paraphrase:
+            docs, vectors = store.embeddings()
+            if len(docs):
+                query = self._load_encoder().encode([cand.lead_chunk(article.text, article.title)])
+                for _, i, cosine in cand.nearest_by_cosine(query, vectors, MIN_COSINE, EMBED_NEIGHBOURS):
+                    doc = int(docs[i])
+                    evidence[doc] = (evidence.get(doc, (0.0, 0.0))[0], cosine)
+        stored = store.articles(sorted(evidence))
+        me = StoredArticle(-1, article.id or "(query)", 1, "", article.title, article.date, article.outlet,
+                           article.url, article.text, {})  # fmt: skip
+        return [self._compare_pair(me, stored[doc], ev) for doc, ev in evidence.items()]
+
+    # ---- stories and pairs -------------------------------------------------------------------------
+
+    def pairs(self, min_reuse: float = 0.0) -> Iterator[dict[str, Any]]:
+        """Every compared pair of current articles, as the rows `retold pairs` prints."""
+        with Store(self.path, create=False) as store:
+            rows = store.pairs(min_reuse=min_reuse)
+            ids = store.ids({d for r in rows for d in (r.source, r.derived)})
+        for r in rows:
+            yield {
+                "source": ids[r.source],
+                "derived": ids[r.derived],
+                "label": r.label,
+                "reuse": round(r.reuse, 4),
+                "coverage": round(r.coverage, 4),
+                "direction": r.direction,
+                "confidence": round(r.confidence, 4),
+                "jaccard": round(r.jaccard, 4),
+                "cosine": round(r.cosine, 4),
+                "facts_agree": round(r.facts_agree, 4),
+            }
+
+    def stories(self) -> list[Story]:
+        """Stories over every compared pair of current articles, largest first."""
+        with Store(self.path, create=False) as store:
+            rows = store.pairs()
+            meta = store.dates({d for r in rows for d in (r.source, r.derived)})
+        links = [
+            Link(
+                meta[r.source][0], meta[r.derived][0], r.label, r.reuse, r.confidence, r.facts_agree,
+                meta[r.source][1], meta[r.derived][1],
+            )
+            for r in rows
+        ]  # fmt: skip
+        return group_stories(links, {id_: date for id_, date in meta.values()})
+
+    def story(self, story_id: str) -> Story:
+        """One story by its id (as `retold stories` lists it)."""
+        for story in self.stories():
+            if story.id == story_id:
+                return story
+        raise InputError(
+            f"{self.path} has no story {story_id!r}; list the ids with `retold stories --db {self.path}`"
+        )
+
+    def titles(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """``id -> title`` of current articles."""
+        with Store(self.path, create=False) as store:
+            return store.titles(list(ids))
+
+    def recompare(self, source_id: str, derived_id: str) -> Any:
+        """A fresh ``Comparison`` of two stored articles (for reports that need the full texts)."""
+        with Store(self.path, create=False) as store:
+            a, b = store.find_by_id(source_id), store.find_by_id(derived_id)
+            if a is None or b is None:
+                missing = source_id if a is None else derived_id
+                raise InputError(
+                    f"{self.path} holds no article {missing!r}; check the id with `retold pairs`"
+                )
+            stored = store.pair(a.doc, b.doc)
+        semantic = stored is not None and stored.jaccard < cand.MIN_JACCARD
+        return self._get_comparer(semantic=semantic).compare(_article(a), _article(b))
+
+    def comparison(self, source_id: str, derived_id: str) -> dict[str, Any]:
+        """The stored compare report (``Comparison.to_dict()``) of one pair."""
+        with Store(self.path, create=False) as store:
+            a, b = store.find_by_id(source_id), store.find_by_id(derived_id)
+            if a is None or b is None:
+                missing = source_id if a is None else derived_id
+                raise InputError(
+                    f"{self.path} holds no article {missing!r}; check the id with `retold pairs`"
+                )
+            data = store.comparison(a.doc, b.doc) or store.comparison(b.doc, a.doc)
+        if data is None:
+            raise InputError(f"{source_id!r} and {derived_id!r} were never compared (no candidate pair)")
+        return data
+
+
+# ---- reading inputs --------------------------------------------------------------------------------
+
+
+def iter_articles(sources: Iterable[Article | str | os.PathLike[str]]) -> Iterator[Article | InputError]:
+    """Articles from objects, files and folders (recursively); unreadable inputs come as InputError."""
+    for source in sources:
+        if isinstance(source, Article):
+            yield source
+            continue
+        given = os.fspath(source)
+        path = Path(given)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    if name.lower().endswith(ARTICLE_EXTENSIONS):
+                        yield from _read_file(os.path.join(root, name))
+        elif path.exists():
+            yield from _read_file(given)
+        else:
+            yield InputError(f"{given} does not exist; check the path")
+
+
+def _read_file(path: str) -> Iterator[Article | InputError]:
+    from retold import read
+
+    lower = path.lower()
+    try:
+        if lower.endswith((".warc", ".warc.gz")):
+            yield from _read_warc(path)
+        elif lower.endswith(".csv"):
+            yield from _read_csv(path)
+        elif lower.endswith(".jsonl"):
+            yield from read.read_records(path)
+        elif lower.endswith(".json"):
+            with open(path, "rb") as f:
+                head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+            yield from read.read_records(path) if head == b"[" else [read.read_article(path)]
+        else:
+            yield read.read_article(path)
+    except InputError as error:
+        yield error
+    except OSError as error:
+        yield InputError(f"{path} cannot be read ({error.strerror}); check its permissions")
+
+
+def _read_csv(path: str) -> Iterator[Article | InputError]:
+    from retold.read import article_from_record
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            if not reader.fieldnames or "text" not in reader.fieldnames:
+                yield InputError(f"{path} has no 'text' column; give the CSV a header row with id,text,...")
+                return
+            for line, record in enumerate(reader, start=2):
+                where = f"{path} line {line}"
+                try:
+                    article = article_from_record({k: v for k, v in record.items() if k and v}, where=where)
+                except InputError as error:
+                    yield error
+                    continue
+                if article.id is None:
+                    article.id = f"{path}#{line}"
+                yield article
+    except (UnicodeDecodeError, csv.Error) as error:
+        yield InputError(f"{path} is not a readable UTF-8 CSV file ({error}); fix or remove it")
+
+
+def _read_warc(path: str) -> Iterator[Article | InputError]:
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError:
+        raise ModelUnavailableError(
+            f"{path} is a WARC file and warcio is not installed; run: pip install 'retold[collections]'"
+        ) from None
+    from retold.read import article_from_html
+
+    count = 0
+    try:
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response":
+                    continue
+                content_type = (
+                    record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
+                )
+                if "html" not in content_type.lower():
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                body = record.content_stream().read()
+                count += 1
+                if getattr(record.raw_stream, "limit", 0) > 0:  # the file ended inside this record
+                    yield InputError(
+                        f"{path} is truncated inside record {count} ({url}); the records before it were read"
+                    )
+                    return
+                try:
+                    html = body.decode("utf-8", errors="replace")
+                    yield article_from_html(html, id=url or f"{path}#{count}", url=url)
+                except InputError as error:
+                    yield InputError(f"{path} record {count} ({url}): {error}")
+    except Exception as error:  # warcio raises plain exceptions on a truncated or corrupt archive
+        yield InputError(
+            f"{path} is truncated or corrupt after {count} records ({type(error).__name__}); "
+            "the records before it were read"
+        )
+
+
+def _provisional_order(x: StoredArticle, y: StoredArticle) -> tuple[StoredArticle, StoredArticle]:
+    """Earlier date first when both are dated and differ; else the article stored first."""
+    if x.date and y.date and x.date != y.date:
+        return (x, y) if x.date < y.date else (y, x)
+    if x.doc == -1 or y.doc == -1:  # a looked-up article that is not stored comes after stored ones
+        return (y, x) if x.doc == -1 else (x, y)
+    return (x, y) if x.doc < y.doc else (y, x)
+
+
+def _dated_apart(a: StoredArticle, b: StoredArticle) -> bool:
+    return bool(a.date and b.date and a.date != b.date)
+
+
+def _article(s: StoredArticle) -> Article:
+    boilerplate = [
+        Boilerplate(b["kind"], Span(b["start"], b["end"], b["text"]))
+        for b in s.metadata.get("boilerplate", [])
+    ]
+    return Article(
+        text=s.text, id=s.id, title=s.title, date=s.date, outlet=s.outlet, url=s.url, boilerplate=boilerplate
+    )
+
+
+__all__ = ["AddReport", "Collection", "Match", "StoreError", "content_hash", "iter_articles"]

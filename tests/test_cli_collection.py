@@ -1,0 +1,108 @@
+"""Tests for the collection commands of the CLI: index, find, stories, show, pairs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from retold.cli import cli
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+WIRE = (
+    "The river authority said on Tuesday that the northern dam at Kessel Lake had been breached after three "
+    "days of heavy rain, forcing about 2,400 residents of the valley to leave their homes before dawn. "
+    "Rescue teams from four towns were sent to the area, and the regional governor, Marta Olsen, said the "
+    "army would help to build a temporary barrier. Schools in the valley will stay closed until Friday."
+)
+COPY = WIRE + " Our reporter saw rowing boats on Main Street in Lower Kessel on Wednesday morning."
+OTHER = (
+    "A new bakery opened on Harbour Street this weekend, selling rye loaves from a recipe the owner's "
+    "grandmother brought from the coast. By nine in the morning the queue stretched past the post office."
+)
+COMMANDS = ["index", "find", "stories", "show", "pairs"]
+
+
+@pytest.fixture()
+def indexed(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "wire", "date": "2024-03-05T06:00:00", "title": "Dam breached", "text": WIRE},
+        {"id": "paper", "date": "2024-03-05T09:00:00", "title": "Dam breach", "text": COPY},
+        {"id": "bakery", "text": OTHER},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = CliRunner().invoke(cli, ["index", str(feed), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "3 added" in result.output
+    return db
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_documents_an_example(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and "--db" in result.output
+
+
+def test_pairs_jsonl_and_csv(indexed):
+    out = CliRunner().invoke(cli, ["pairs", "--db", str(indexed)]).output
+    [row] = [json.loads(line) for line in out.splitlines()]
+    assert (row["source"], row["derived"]) == ("wire", "paper")
+    assert row["label"] == "wholly_derived" and 0.8 < row["reuse"] <= 1.0
+    assert set(row) >= {"source", "derived", "label", "reuse", "coverage", "direction"}
+    table = CliRunner().invoke(cli, ["pairs", "--db", str(indexed), "--format", "csv"]).output
+    [record] = list(csv.DictReader(io.StringIO(table)))
+    assert record["source"] == "wire" and record["label"] == "wholly_derived"
+    assert CliRunner().invoke(cli, ["pairs", "--db", str(indexed), "--min-reuse", "1.01"]).exit_code == 2
+
+
+def test_stories_json_show_and_html(indexed, tmp_path):
+    data = json.loads(CliRunner().invoke(cli, ["stories", "--db", str(indexed), "--format", "json"]).output)
+    [story] = data["stories"]
+    assert story["origin"] == "wire" and sorted(story["articles"]) == ["paper", "wire"]
+    [edge] = story["edges"]
+    assert edge == {"source": "wire", "derived": "paper", "label": "wholly_derived", "reuse": edge["reuse"],
+                    "confidence": 0.9}  # fmt: skip
+    shown = CliRunner().invoke(cli, ["show", story["id"], "--db", str(indexed)])
+    assert shown.exit_code == 0 and "paper" in shown.output and "took" in shown.output
+    table = CliRunner().invoke(cli, ["stories", "--db", str(indexed)])
+    assert story["id"] in table.output
+    out = tmp_path / "report"
+    html = CliRunner().invoke(
+        cli, ["stories", "--db", str(indexed), "--format", "html", "--output", str(out)]
+    )
+    assert html.exit_code == 0, html.output
+    index = (out / "index.html").read_text()
+    assert f'href="{story["id"]}.html"' in index
+    page = (out / f"{story['id']}.html").read_text()
+    assert "pairs/wire__paper.html" in page
+    assert "Kessel Lake" in (out / "pairs" / "wire__paper.html").read_text()
+
+
+def test_find_unindexed_file(indexed, tmp_path):
+    query = tmp_path / "query.txt"
+    query.write_text(WIRE[:250], encoding="utf-8")
+    result = CliRunner().invoke(cli, ["find", str(query), "--db", str(indexed), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    matches = json.loads(result.output)["matches"]
+    assert {m["id"] for m in matches} == {"wire", "paper"} and all(m["role"] == "source" for m in matches)
+
+
+def test_user_mistakes_are_one_line_errors(tmp_path, indexed):
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["stories", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output and "Traceback" not in missing.output
+    unknown = runner.invoke(cli, ["show", "story-nope", "--db", str(indexed)])
+    assert unknown.exit_code == 1 and "no story 'story-nope'" in unknown.output
+    not_a_store = tmp_path / "notes.txt"
+    not_a_store.write_text("hello")
+    bad = runner.invoke(cli, ["index", str(not_a_store), "--db", str(not_a_store)])
+    assert bad.exit_code == 1 and "not an SQLite file" in bad.output
+    skipped = runner.invoke(cli, ["index", str(tmp_path / "nowhere.txt"), "--db", str(indexed)])
+    assert skipped.exit_code == 0 and "does not exist" in skipped.output

@@ -1,0 +1,248 @@
+"""Tests for retold.collection: add (files, folders, records, WARC), find, pairs, stories, resume."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retold.article import Article
+from retold.collection import Collection
+from retold.comparison import Comparer
+from retold.errors import InputError, StoreError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+WIRE = (
+    "The river authority said on Tuesday that the northern dam at Kessel Lake had been breached after three "
+    "days of heavy rain, forcing about 2,400 residents of the valley to leave their homes before dawn. "
+    "Rescue teams from four towns were sent to the area, and the regional governor, Marta Olsen, said the "
+    'army would help to build a temporary barrier. "We expect the water to peak tonight," she told '
+    "reporters at the flood centre in Brenn. Schools in the valley will stay closed until Friday."
+)
+COPY = WIRE + " Our reporter saw rowing boats on Main Street in Lower Kessel on Wednesday morning."
+TRIMMED = " ".join(WIRE.split(". ")[:2]) + "."
+BAKERY = (
+    "A new bakery opened on Harbour Street this weekend, selling rye loaves from a recipe the owner's "
+    "grandmother brought from the coast. By nine in the morning the queue stretched past the post office, "
+    "and the owner, Piet Malan, said he had baked 600 loaves and would bake more on Sunday. The shop "
+    "takes only cash for now, and the café next door has started to serve its bread with soup at lunch."
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    write(tmp_path / "news" / "wire.txt", WIRE)
+    write(tmp_path / "news" / "sub" / "copy.txt", COPY)
+    write(tmp_path / "news" / "bakery.txt", BAKERY)
+    (tmp_path / "news" / "corrupt.txt").write_bytes(b"\x00\x01\x02\xff\xfe\x00binary\x00" * 40)
+    (tmp_path / "news" / "photo.png").write_bytes(b"\x89PNG\r\n")  # not an article extension: ignored
+    return tmp_path / "news"
+
+
+def test_folder_is_indexed_corrupt_file_reported_and_copy_found(tmp_path, folder):
+    collection = Collection(tmp_path / "c.db")
+    report = collection.add([str(folder)])
+    assert report.added == 3
+    assert len(report.skipped) == 1 and "corrupt.txt" in report.skipped[0]
+    pairs = list(collection.pairs())
+    assert len(pairs) == 1
+    pair = pairs[0]
+    assert {pair["source"], pair["derived"]} == {str(folder / "wire.txt"), str(folder / "sub" / "copy.txt")}
+    assert pair["label"] in ("wholly_derived", "partially_derived") and pair["reuse"] > 0.8
+    assert set(pair) >= {"source", "derived", "label", "reuse", "coverage", "direction"}
+    [story] = collection.stories()
+    assert sorted(story.articles) == sorted([pair["source"], pair["derived"]])
+    assert story.origin in story.articles and len(story.edges) == 1
+
+
+def test_same_article_again_is_a_no_op_and_a_changed_text_is_a_new_version(tmp_path, folder):
+    collection = Collection(tmp_path / "c.db")
+    collection.add([str(folder)])
+    again = collection.add([str(folder)])
+    assert (again.added, again.new_versions, again.unchanged, again.compared) == (0, 0, 3, 0)
+    write(folder / "bakery.txt", TRIMMED)  # the bakery page now carries a trimmed copy of the wire
+    changed = collection.add([str(folder)])
+    assert (changed.added, changed.new_versions) == (0, 1)
+    stories = collection.stories()
+    assert len(stories) == 1 and str(folder / "bakery.txt") in stories[0].articles
+    assert len(list(collection.pairs())) == 3  # old bakery version's pairs are history, not listed
+
+
+def test_records_with_dates_orient_edges_and_origin(tmp_path):
+    records = tmp_path / "feed.jsonl"
+    lines = [
+        {"id": "paper-1", "date": "2024-03-05T09:00:00", "text": COPY},
+        {"id": "wire-1", "date": "2024-03-05T06:00:00", "text": WIRE},
+        {"id": "blog-1", "date": "2024-03-06T10:00:00", "text": TRIMMED},
+        {"id": "bakery", "date": "2024-03-05T06:00:00", "text": BAKERY},
+        "not a record",
+    ]
+    records.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    collection = Collection(tmp_path / "c.db")
+    report = collection.add([records])
+    assert report.added == 4 and len(report.skipped) == 1 and "line 5" in report.skipped[0]
+    [story] = collection.stories()
+    assert story.origin == "wire-1"
+    assert sorted(story.articles) == ["blog-1", "paper-1", "wire-1"]
+    parents = {m.id: m.parent for m in story.members}
+    assert parents["paper-1"] == "wire-1" and parents["wire-1"] is None
+    assert all(e.confidence == 0.9 for e in story.edges)  # dated edges
+
+
+def test_csv_records(tmp_path):
+    path = tmp_path / "feed.csv"
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "title", "text"])
+        writer.writerow(["a", "Dam", WIRE])
+        writer.writerow(["b", "Dam copy", COPY])
+    collection = Collection(tmp_path / "c.db")
+    assert collection.add([path]).added == 2
+    assert [(p["source"], p["derived"]) for p in collection.pairs()] in ([("a", "b")], [("b", "a")])
+    bad = write(tmp_path / "bad.csv", "name,body\nx,y\n")
+    assert "no 'text' column" in collection.add([bad]).skipped[0]
+
+
+def test_find_unindexed_and_indexed(tmp_path, folder):
+    collection = Collection(tmp_path / "c.db")
+    collection.add([str(folder)])
+    matches = collection.find(Article(TRIMMED, id="new-blog"))
+    assert [m.id for m in matches][:1] in ([str(folder / "wire.txt")], [str(folder / "sub" / "copy.txt")])
+    assert matches[0].role == "source" and matches[0].label in ("wholly_derived", "partially_derived")
+    indexed = collection.find(str(folder / "wire.txt"))
+    assert [m.id for m in indexed] == [str(folder / "sub" / "copy.txt")]
+    assert collection.find(Article("Nothing like anything stored here at all today.", id="q")) == []
+
+
+def test_missing_store_and_unknown_story_are_sentences(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        Collection(tmp_path / "none.db").stories()
+    Collection(tmp_path / "c.db").add([Article(WIRE, id="w")])
+    with pytest.raises(InputError, match="no story 'story-x'"):
+        Collection(tmp_path / "c.db").story("story-x")
+
+
+def _warc(records: list[tuple[str, str]]) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    for url, body in records:
+        page = f"<html><head><title>Dam</title></head><body><article><p>{body}</p></article></body></html>"
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.0"
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                url, "response", payload=io.BytesIO(page.encode()), http_headers=headers
+            )
+        )
+    return out.getvalue()
+
+
+def test_warc_with_truncated_record_keeps_what_is_readable(tmp_path):
+    data = _warc([("https://wire.example/dam", WIRE), ("https://paper.example/dam", COPY)])
+    cut = data[: len(data) - 300]  # the second record loses its end
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(cut)
+    collection = Collection(tmp_path / "c.db")
+    report = collection.add([path])
+    print(report)
+    assert report.added == 1
+    assert collection.titles(["https://wire.example/dam"]) == {"https://wire.example/dam": "Dam"}
+    assert len(report.skipped) == 1 and "crawl.warc" in report.skipped[0]
+
+
+class InterruptAfter:
+    """A real Comparer that raises KeyboardInterrupt (Ctrl-C) after ``n`` comparisons."""
+
+    def __init__(self, n: int) -> None:
+        self.inner = Comparer(lexical_only=True, facts=False)
+        self.left = n
+
+    def compare(self, source, derived):
+        if self.left == 0:
+            raise KeyboardInterrupt
+        self.left -= 1
+        return self.inner.compare(source, derived)
+
+
+def _articles() -> list[Article]:
+    texts = [WIRE, COPY, TRIMMED, BAKERY, BAKERY + " The bakery will open a second shop in May.", WIRE[:300]]
+    return [Article(t, id=f"a{i}") for i, t in enumerate(texts)]
+
+
+def test_interrupted_index_resumes_to_the_same_stories(tmp_path):
+    whole = Collection(tmp_path / "whole.db")
+    whole.add(_articles())
+    expected = [s.to_dict() for s in whole.stories()]
+    assert expected
+
+    interrupted = Collection(tmp_path / "cut.db", comparer=InterruptAfter(2))
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.add(_articles())
+    resumed = Collection(tmp_path / "cut.db")
+    report = resumed.add(_articles())
+    assert report.unchanged == len(_articles()) and report.compared > 0
+    assert [s.to_dict() for s in resumed.stories()] == expected
+
+
+def test_killed_index_process_resumes_to_the_same_stories(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in _articles()))
+    Collection(tmp_path / "whole.db").add([feed])
+    expected = [s.to_dict() for s in Collection(tmp_path / "whole.db").stories()]
+    # The child is killed (SIGKILL, no cleanup) right after its articles are stored, before comparing.
+    script = (
+        "import os, signal, sys\n"
+        "from retold.collection import Collection\n"
+        "def die(stage, n, total):\n"
+        "    if stage == 'stored': os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"Collection({str(tmp_path / 'cut.db')!r}).add([{str(feed)!r}], progress=die)\n"
+    )
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert child.returncode == -9
+    resumed = Collection(tmp_path / "cut.db")
+    assert resumed.add([feed]).unchanged == len(_articles())
+    assert [s.to_dict() for s in resumed.stories()] == expected
+
+
+def test_two_index_processes_on_one_store_lose_nothing(tmp_path):
+    feeds = []
+    for k in range(2):
+        feed = tmp_path / f"feed{k}.jsonl"
+        feed.write_text(
+            "".join(json.dumps({"id": f"{k}-{a.id}", "text": a.text}) + "\n" for a in _articles()),
+            encoding="utf-8",
+        )
+        feeds.append(feed)
+    db = tmp_path / "c.db"
+    script = (
+        "import sys\nfrom retold.collection import Collection\nCollection(sys.argv[1]).add([sys.argv[2]])\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(db), str(f)]) for f in feeds]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    collection = Collection(db)
+    ids = {a for s in collection.stories() for a in s.articles}
+    assert {f"{k}-a0" for k in range(2)} <= ids
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2 * len(_articles())
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("SELECT COUNT(*) FROM articles WHERE state != 'compared'").fetchone()[0] == 0
