@@ -399,6 +399,18 @@ class Store:
         sql += " WHERE " + " AND ".join(where) + " ORDER BY p.source, p.derived"
         return [PairRow(*row) for row in self.db.execute(sql, args)]
 
+    def pair(self, a: int, b: int) -> PairRow | None:
+        """The stored pair of two articles, in either order."""
+        row = self.db.execute(
+            "SELECT source, derived, label, reuse, coverage, direction, confidence, jaccard, cosine, facts_agree"
+            " FROM pairs WHERE (source = ? AND derived = ?) OR (source = ? AND derived = ?)",
+            (a, b, b, a),
+        ).fetchone()
+        return PairRow(*row) if row else None
+
+    def titles(self, ids: Sequence[str]) -> dict[str, str | None]:
+        return dict(self._select_in("SELECT id, title FROM articles WHERE current = 1 AND id IN ({})", ids))
+
     def comparison(self, source: int, derived: int) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT comparison FROM pairs WHERE source = ? AND derived = ?", (source, derived)
