@@ -1,0 +1,107 @@
+"""Tests for retold/comparison.py: compare() and Comparer, the language path, notes, limits, JSON form."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import passage_problems, verdict_problems
+
+import retold
+from retold.comparison import MAX_ARTICLE_CHARS, Comparer, Comparison
+from retold.errors import EmptyInputError, InputError
+from retold.read import article_from_text, read_article
+
+NAMES = ["copy-light-edit", "rewrite-paraphrased", "independent-report", "unrelated", "wire-update"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_examples_keep_the_passage_contract(compare_example, name):
+    result = compare_example(name)
+    assert result.method == "semantic"
+    assert result.notes == []
+    assert passage_problems(result) == []
+    assert verdict_problems(result.verdict, at_most_one=False) == []
+
+
+def test_urdu_pair_takes_the_lexical_path_with_a_note(comparer, examples):
+    result = comparer.compare(
+        read_article(examples / "urdu-original.txt"), read_article(examples / "urdu-copy.txt")
+    )
+    assert result.method == "lexical"
+    assert result.source.language == "ur" and result.derived.language == "ur"
+    assert len(result.notes) == 1
+    assert "lexical alignment only" in result.notes[0] and "(ur)" in result.notes[0]
+    assert result.verdict.label == "wholly_derived"
+    assert passage_problems(result) == []
+    assert {p.label for p in result.passages} >= {"added", "dropped"}
+
+
+def test_lexical_only_adds_its_note(lexical_comparer, examples):
+    result = lexical_comparer.compare(
+        read_article(examples / "wire-original.txt"), read_article(examples / "copy-light-edit.txt")
+    )
+    assert result.method == "lexical"
+    assert result.notes == ["lexical alignment only (--lexical-only)"]
+    assert result.verdict.label == "wholly_derived"
+
+
+def test_compare_takes_plain_strings():
+    result = retold.compare(
+        "The mayor said five people died in the flood.",
+        "The mayor said five people died in the flood.",
+        lexical_only=True,
+        facts=False,
+    )
+    assert isinstance(result, Comparison)
+    assert result.verdict.label == "wholly_derived"
+    assert [p.label for p in result.passages] == ["verbatim"]
+
+
+def test_compare_rejects_other_types():
+    with pytest.raises(TypeError, match="Article or a str"):
+        Comparer(lexical_only=True, facts=False).compare(b"bytes", "text")  # type: ignore[arg-type]
+
+
+def test_an_article_that_is_only_a_header_is_refused(lexical_comparer):
+    header_only = article_from_text("title: Dam gives way\ndate: 2025-11-03\n\n", id="header.txt")
+    with pytest.raises(EmptyInputError, match="header.txt: no article text to compare"):
+        lexical_comparer.compare(header_only, "The dam gave way on Monday.")
+
+
+def test_an_overlong_article_is_refused_before_any_work(lexical_comparer):
+    long = article_from_text("Rain fell. " * (MAX_ARTICLE_CHARS // 11 + 1), id="long.txt")
+    with pytest.raises(InputError, match=r"long.txt: 5,000,00\d characters is too long .*limit 5,000,000"):
+        lexical_comparer.compare("The dam gave way on Monday.", long)
+
+
+def test_one_sentence_articles(comparer):
+    result = comparer.compare("The dam gave way on Monday.", "The dam collapsed on Monday.")
+    assert [p.label for p in result.passages] == ["edited"]
+    assert result.verdict.is_derived
+
+
+def test_to_dict_is_the_documented_json(compare_example):
+    import json
+
+    data = json.loads(json.dumps(compare_example("copy-light-edit").to_dict()))
+    assert {"id", "source", "derived", "verdict", "method", "notes", "passages"} <= set(data)
+    assert "text" not in data["source"]
+    assert {"label", "reuse", "coverage", "direction", "evidence"} <= set(data["verdict"])
+    for p in data["passages"]:
+        assert {"id", "label", "score", "source", "derived"} <= set(p)
+
+
+def test_the_facts_stage_runs_by_default_and_can_be_left_out(examples):
+    source = read_article(examples / "wire-original.txt")
+    derived = read_article(examples / "rewrite-paraphrased.txt")
+    assert Comparer(lexical_only=True, facts=False).compare(source, derived).facts is None
+    with_facts = Comparer(lexical_only=True).compare(source, derived)
+    assert with_facts.facts is not None or any("facts not compared" in n for n in with_facts.notes)
+    assert "facts" in with_facts.to_dict() or with_facts.facts is None
+
+
+def test_verbatim_copy_needs_no_encoding(comparer):
+    """Sentences with an identical counterpart are settled without the model (comparison._embed)."""
+    text = "The dam gave way on Monday. Four people died. Eleven are missing."
+    result = comparer.compare(text, text)
+    assert result.method == "semantic"
+    assert result.verdict.similarity == pytest.approx(1.0)
