@@ -72,6 +72,10 @@ FRAGMENT_MIN_WORDS = 4
 # "paraphrased". 0.6 separates Clough & Stevenson 'light' from 'heavy' revisions best at sentence level
 # on the calibration tasks (a, b), see docs/benchmarks.md.
 EDITED_MIN_SIMILARITY = 0.6
+# A sentence left unlinked is tried against each of its best few candidates joined with a neighbour: the
+# best-scoring single candidate is often a look-alike sentence elsewhere (the same figure or place),
+# not the half of the split; 3 found the splits of the bundled rewrite.
+SPLIT_CENTRES = 3
 # A group larger than this on either side is a chain of look-alike sentences (lists, repeated
 # boilerplate), not one rewrite: it is cut back to its mutual-best links.
 MAX_GROUP_SIDE = 6
@@ -321,13 +325,14 @@ def _split_and_merge_links(
     linked_source = {i for i, _ in edges}
     linked_derived = {j for _, j in edges}
     added: set[tuple[int, int]] = set()
-    best_candidate: dict[tuple[str, int], int] = {}
-    best_score: dict[tuple[str, int], float] = {}
+    ranked: dict[tuple[str, int], list[tuple[float, int]]] = {}
     for (i, j), p in probability.items():
-        if p > best_score.get(("s", i), -1.0):
-            best_score[("s", i)], best_candidate[("s", i)] = p, j
-        if p > best_score.get(("d", j), -1.0):
-            best_score[("d", j)], best_candidate[("d", j)] = p, i
+        ranked.setdefault(("s", i), []).append((p, j))
+        ranked.setdefault(("d", j), []).append((p, i))
+    centres = {
+        key: [index for _, index in sorted(options, key=lambda o: (-o[0], o[1]))[:SPLIT_CENTRES]]
+        for key, options in ranked.items()
+    }
 
     def joined_probability(
         one: AlignmentInput, index: int, other: AlignmentInput, pair: tuple[int, int]
@@ -352,12 +357,14 @@ def _split_and_merge_links(
         (der, src, "d", linked_derived, linked_source),
     ):
         for index in range(len(one.sentences)):
-            if index in linked_one or (key, index) not in best_candidate:
+            if index in linked_one or (key, index) not in centres:
                 continue
-            centre = best_candidate[(key, index)]
-            if centre in linked_other:
-                continue
-            options = [(centre - 1, centre), (centre, centre + 1)]
+            options = [
+                pair
+                for centre in centres[(key, index)]
+                if centre not in linked_other
+                for pair in ((centre - 1, centre), (centre, centre + 1))
+            ]
             best: tuple[float, tuple[int, int]] | None = None
             for pair in options:
                 if min(pair) < 0 or max(pair) >= len(other.sentences) or any(x in linked_other for x in pair):
