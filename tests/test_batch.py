@@ -1,0 +1,171 @@
+"""Tests for retold/batch.py: compare_pairs over a JSONL file, one result or error record per line."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from conftest import ROOT
+
+from retold.batch import PairError, compare_pairs, count_lines
+from retold.comparison import Comparison
+from retold.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def example_results(lexical_comparer):
+    """compare_pairs over examples/pairs.jsonl (paths in it are relative to the repository root)."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return list(compare_pairs("examples/pairs.jsonl", lexical_comparer))
+    finally:
+        os.chdir(cwd)
+
+
+def ids_in(path) -> list:
+    return [json.loads(line).get("id") for line in open(path, encoding="utf-8") if line.strip()]
+
+
+def test_one_result_per_line_with_the_same_ids(example_results, examples):
+    assert [r.id for r in example_results] == ids_in(examples / "pairs.jsonl")
+    assert count_lines(examples / "pairs.jsonl") == len(example_results)
+
+
+def test_the_broken_line_is_an_error_record_and_the_run_goes_on(example_results):
+    errors = [r for r in example_results if isinstance(r, PairError)]
+    assert [e.id for e in errors] == ["broken-no-derived"]
+    (error,) = errors
+    assert error.line == 8
+    assert "line 8" in error.message and "'derived'" in error.message
+    assert error.to_dict() == {"id": "broken-no-derived", "line": 8, "error": error.message}
+    assert all(isinstance(r, Comparison) for r in example_results if r is not error)
+
+
+def test_batch_verdicts_match_the_readme(example_results):
+    labels = {r.id: r.verdict.label for r in example_results if isinstance(r, Comparison)}
+    assert labels["copy-light-edit"] == "wholly_derived"
+    assert labels["unrelated"] == "unrelated"
+    assert labels["urdu-copy"] == "wholly_derived"
+    assert labels["inline-trimmed-copy"] in ("wholly_derived", "partially_derived")
+
+
+def test_inline_text_keeps_its_metadata(example_results):
+    (inline,) = [r for r in example_results if r.id == "inline-trimmed-copy"]
+    assert inline.derived.outlet == "Valley Briefs"
+    assert inline.derived.date.startswith("2025-11-03")
+    assert inline.verdict.direction == "source_first"
+
+
+def write(tmp_path, *lines: str):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+TEXT_A = (
+    "The Lowmill council voted to close the old stone bridge on Tuesday night. Repairs will take a month."
+)
+TEXT_B = (
+    "The Lowmill council decided to close the old stone bridge on Tuesday night. Repairs will take a month."
+)
+
+
+def pair(id, source=TEXT_A, derived=TEXT_B) -> str:
+    return json.dumps({"id": id, "source": {"text": source}, "derived": {"text": derived}})
+
+
+def test_every_kind_of_broken_line_is_reported_and_skipped(tmp_path, lexical_comparer, examples):
+    path = write(
+        tmp_path,
+        pair("first"),
+        "{not json",
+        "[1, 2]",
+        json.dumps({"id": "no-source", "derived": {"text": TEXT_B}}),
+        json.dumps({"id": "string-article", "source": "just a string", "derived": {"text": TEXT_B}}),
+        json.dumps({"id": "empty-text", "source": {"text": "  "}, "derived": {"text": TEXT_B}}),
+        json.dumps({"id": "missing-file", "source": {"path": "nowhere.txt"}, "derived": {"text": TEXT_B}}),
+        json.dumps(
+            {
+                "id": "header-only",
+                "source": {"text": "title: A\ndate: 2025-11-03\n\n"},
+                "derived": {"text": TEXT_B},
+            }
+        ),
+        "",
+        pair("last"),
+    )
+    results = list(compare_pairs(path, lexical_comparer))
+    assert [r.id for r in results] == [
+        "first",
+        2,
+        3,
+        "no-source",
+        "string-article",
+        "empty-text",
+        "missing-file",
+        "header-only",
+        "last",
+    ]
+    assert [type(r).__name__ for r in results] == ["Comparison"] + ["PairError"] * 7 + ["Comparison"]
+    for error in results[1:-1]:
+        assert "\n" not in error.message and error.message, error
+    assert "not valid JSON" in results[1].message and f"{path} line 2" in results[1].message
+    assert "JSON object" in results[2].message
+    assert "nowhere.txt" in results[6].message
+    assert results[-1].verdict.label == "wholly_derived"
+
+
+@pytest.mark.xfail(
+    reason="batch._article reads {'path': ...} with read_article directly, so its errors do not say "
+    "which line of the pairs file they come from (the CLI warning is then 'nowhere.txt does not exist')",
+    strict=True,
+)
+def test_a_missing_path_error_names_the_line(tmp_path, lexical_comparer):
+    path = write(
+        tmp_path, json.dumps({"id": "x", "source": {"path": "nowhere.txt"}, "derived": {"text": TEXT_B}})
+    )
+    (error,) = compare_pairs(path, lexical_comparer)
+    assert "line 1" in error.message
+
+
+def test_a_path_record_takes_metadata_from_the_line(tmp_path, lexical_comparer, examples):
+    path = write(
+        tmp_path,
+        json.dumps(
+            {
+                "id": "p",
+                "source": {"path": str(examples / "wire-original.txt"), "outlet": "Renamed Wire"},
+                "derived": {"text": TEXT_B},
+            }
+        ),
+    )
+    (result,) = compare_pairs(path, lexical_comparer)
+    assert result.source.outlet == "Renamed Wire"
+
+
+def test_missing_and_directory_pairs_files_raise(tmp_path, lexical_comparer):
+    with pytest.raises(InputError, match="no such file"):
+        list(compare_pairs(tmp_path / "none.jsonl", lexical_comparer))
+    with pytest.raises(InputError, match="is a directory"):
+        list(compare_pairs(tmp_path, lexical_comparer))
+
+
+@pytest.mark.xfail(
+    reason="batch.compare_pairs decodes the file through a text reader, which decodes a buffer ahead: "
+    "a bad byte on line 2 raises before line 1 is yielded, names 'line 1', and ends the whole run",
+    strict=True,
+)
+def test_invalid_utf8_on_one_line_is_an_error_record_and_the_run_goes_on(tmp_path, lexical_comparer):
+    path = tmp_path / "pairs.jsonl"
+    path.write_bytes(pair("ok").encode() + b"\n" + b'{"id": "caf\xe9"}\n' + pair("after").encode() + b"\n")
+    results = list(compare_pairs(path, lexical_comparer))
+    assert [type(r).__name__ for r in results] == ["Comparison", "PairError", "Comparison"]
+    assert "line 2" in results[1].message and "UTF-8" in results[1].message
+
+
+def test_an_empty_pairs_file_gives_nothing(tmp_path, lexical_comparer):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("\n\n", encoding="utf-8")
+    assert list(compare_pairs(path, lexical_comparer)) == []
