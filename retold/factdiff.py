@@ -251,6 +251,7 @@ _BRACKETED = re.compile(r"\[[^\]]*\]")
 
 def _words(text: str) -> list[str]:
     text = text.replace("’", "'").replace("‘", "'")
+    text = re.sub(r"(\w)\((\w+)\)", r"\1\2", text)  # editorial "reduc(ing)" reads as "reducing"
     return [w.lower() for w in re.findall(r"\w+(?:'\w+)*", text)]
 
 
@@ -383,7 +384,7 @@ def diff_quotes(
 def _source_candidates(source: list[Quote]) -> list[tuple[tuple[int, ...], Quote]]:
     """Each source quotation, and each two consecutive ones by one speaker joined (a rewrite often
     merges "A," she said. "B." into one quotation)."""
-    candidates = [((i,), q) for i, q in enumerate(source)]
+    candidates: list[tuple[tuple[int, ...], Quote]] = [((i,), q) for i, q in enumerate(source)]
     for i in range(len(source) - 1):
         first, second = source[i], source[i + 1]
         if first.speaker and first.speaker == second.speaker:
@@ -560,7 +561,7 @@ def _compatible(a: NumberMention, b: NumberMention) -> bool:
 
 def _word_after(text: str, mention: NumberMention) -> str | None:
     """The word after a number ("12 people" -> "people"), skipping "of"; None at the end of a clause."""
-    after = re.match(r"\s+(?:of\s+)?([A-Za-z]+)", text[mention.span.end :])
+    after = re.match(r"\s+(?:of\s+)?([^\W\d_]+)", text[mention.span.end :])
     return after.group(1).lower() if after else None
 
 
@@ -598,7 +599,8 @@ def diff_numbers(
                 left_derived.remove(d)
                 break
     # 3. a changed value: same kind in the same aligned passage, with the same word after it ("12
-    # people" -> "15 people"), or as the only one of its kind left on both sides of that passage.
+    # people" -> "15 people"), or (dates, weekdays, times, money, percentages) as the only one of its
+    # kind left on both sides of that passage.
     for d in list(left_derived):
         passage = derived_passage(d)
         if passage is None:
@@ -607,7 +609,9 @@ def diff_numbers(
         peers_d = [x for x in left_derived if x.kind == d.kind and derived_passage(x) == passage]
         unit = _word_after(derived_text, d)
         chosen = next((s for s in peers_s if unit is not None and _word_after(source_text, s) == unit), None)
-        if chosen is None and len(peers_s) == 1 and len(peers_d) == 1:
+        # Plain counts need the same word after them: on the AI-rephrased set the lone-peer rule paired
+        # "A 34-year-old man" with "Two individuals" and "53-47 percent" with "30 years ago".
+        if chosen is None and d.kind != "number" and len(peers_s) == 1 and len(peers_d) == 1:
             chosen = peers_s[0]
         if chosen is not None:
             findings.append(NumberFinding("changed", chosen, d))
