@@ -1,0 +1,259 @@
+"""Tests for retold/cli.py: help on every command, output formats, stdin, batch mode, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from retold.cli import cli
+
+FAST = ["--lexical-only", "--no-facts"]
+
+
+def invoke(*args: str, input: str | bytes | None = None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def commands(group: click.Group, path: tuple[str, ...] = ()):
+    yield path, group
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+ALL_COMMANDS = [path for path, _ in commands(cli)]
+
+
+def test_the_walk_finds_every_command():
+    assert {("compare",), ("model", "build"), ("model",), ()} <= set(ALL_COMMANDS)
+
+
+@pytest.mark.parametrize("path", ALL_COMMANDS, ids=lambda p: " ".join(p) or "retold")
+def test_every_command_is_documented_with_an_example(path):
+    result = invoke(*path, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output, f"`retold {' '.join(path)} --help` shows no example"
+    assert "retold " in result.output.split("Example", 1)[1]
+
+
+def test_help_does_not_import_heavy_dependencies():
+    code = (
+        "import sys, retold.cli\n"
+        "from click.testing import CliRunner\n"
+        "assert CliRunner().invoke(retold.cli.cli, ['--help']).exit_code == 0\n"
+        "assert CliRunner().invoke(retold.cli.cli, ['compare', '--help']).exit_code == 0\n"
+        "heavy = {'torch', 'onnxruntime', 'spacy', 'transformers', 'tokenizers', 'trafilatura', 'numpy'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+def test_json_output_parses(examples):
+    result = invoke(
+        "compare",
+        str(examples / "wire-original.txt"),
+        str(examples / "copy-light-edit.txt"),
+        "--format",
+        "json",
+        *FAST,
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["verdict"]["label"] == "wholly_derived"
+    assert data["notes"] == ["lexical alignment only (--lexical-only)"]
+
+
+def test_terminal_output_shows_the_verdict(examples):
+    result = invoke("compare", str(examples / "wire-original.txt"), str(examples / "unrelated.txt"), *FAST)
+    assert result.exit_code == 0
+    assert "unrelated" in result.stdout
+
+
+def test_html_output_to_a_file(tmp_path, examples):
+    report = tmp_path / "report.html"
+    result = invoke(
+        "compare",
+        str(examples / "wire-original.txt"),
+        str(examples / "wire-update.txt"),
+        "--format",
+        "html",
+        "-o",
+        str(report),
+        *FAST,
+    )
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    html = report.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "wholly_derived" in html or "wholly derived" in html.lower()
+
+
+def test_semantic_compare_with_facts(examples):
+    result = invoke(
+        "compare",
+        str(examples / "wire-original.txt"),
+        str(examples / "rewrite-paraphrased.txt"),
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["method"] == "semantic"
+    assert data["verdict"]["label"] in ("wholly_derived", "partially_derived")
+
+
+def test_derived_from_stdin(examples):
+    text = (examples / "copy-light-edit.txt").read_text(encoding="utf-8")
+    result = invoke(
+        "compare", str(examples / "wire-original.txt"), "-", "--format", "json", *FAST, input=text
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["derived"]["id"] == "-"
+    assert data["verdict"]["label"] == "wholly_derived"
+
+
+def test_source_from_stdin_in_a_subprocess(examples):
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "retold.cli",
+            "compare",
+            "-",
+            str(examples / "copy-light-edit.txt"),
+            "--format",
+            "json",
+            *FAST,
+        ],
+        input=(examples / "wire-original.txt").read_bytes(),
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["verdict"]["label"] == "wholly_derived"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", "-", "-"],
+        ["compare", "--pairs", "examples/pairs.jsonl", "--format", "json", "examples/wire-original.txt"],
+        ["compare", "--pairs", "examples/pairs.jsonl"],
+        ["compare"],
+        ["compare", "examples/wire-original.txt"],
+        ["compare", "a.txt", "b.txt", "--format", "pdf"],
+        ["nonsense"],
+    ],
+    ids=[
+        "both-stdin",
+        "pairs-and-source",
+        "pairs-without-json",
+        "no-args",
+        "one-arg",
+        "bad-format",
+        "no-command",
+    ],
+)
+def test_usage_errors_exit_2(args):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "Usage" in result.output or "Error" in result.output
+
+
+def user_error(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_a_missing_file_is_one_line(examples):
+    line = user_error("compare", str(examples / "wire-original.txt"), "missing.txt", *FAST)
+    assert "missing.txt" in line and "does not exist" in line
+
+
+def test_a_missing_pairs_file_is_one_line():
+    line = user_error("compare", "--pairs", "missing.jsonl", "--format", "json", *FAST)
+    assert "missing.jsonl" in line
+
+
+def test_pairs_batch_mode_writes_one_line_per_pair(examples, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(
+        cli, ["compare", "--pairs", "examples/pairs.jsonl", "--format", "json", *FAST]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    expected_ids = [
+        json.loads(line)["id"] for line in (examples / "pairs.jsonl").read_text().splitlines() if line.strip()
+    ]
+    assert [row["id"] for row in rows] == expected_ids
+    for row in rows:
+        if "error" in row:
+            assert row["id"] == "broken-no-derived" and row["line"] == 8
+            continue
+        assert {"id", "source", "derived", "verdict", "passages"} <= set(row)
+        assert {"label", "reuse", "coverage", "direction", "evidence"} <= set(row["verdict"])
+        for passage in row["passages"]:
+            assert {"label", "score", "source", "derived"} <= set(passage)
+    assert "broken-no-derived" not in result.stderr  # the warning names the line, the id is in the record
+    assert "line 8" in result.stderr
+    assert "compared 7 pairs, 1 with errors" in result.stderr
+
+
+def test_pairs_batch_mode_to_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "results.jsonl"
+    result = CliRunner().invoke(
+        cli, ["compare", "--pairs", "examples/pairs.jsonl", "--format", "json", "-o", str(out), *FAST]
+    )
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 8
+
+
+@pytest.mark.xfail(
+    reason="cli._write_comparison and _compare_pairs open -o with a bare open(): a missing folder is a "
+    "FileNotFoundError traceback (exit 1), not one line; and the comparison has already been run",
+    strict=True,
+)
+@pytest.mark.parametrize("pairs", [False, True], ids=["compare", "pairs"])
+def test_output_into_a_missing_folder_is_one_line(tmp_path, examples, monkeypatch, pairs):
+    monkeypatch.chdir(ROOT)
+    target = str(tmp_path / "no-such-folder" / "out.json")
+    if pairs:
+        args = ["compare", "--pairs", "examples/pairs.jsonl", "--format", "json", "-o", target, *FAST]
+    else:
+        args = [
+            "compare",
+            "examples/wire-original.txt",
+            "examples/unrelated.txt",
+            "--format",
+            "json",
+            "-o",
+            target,
+            *FAST,
+        ]
+    line = user_error(*args)
+    assert "no-such-folder" in line
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0 and "version" in result.output
