@@ -166,13 +166,16 @@ def _components(n: int, m: int, edges: set[tuple[int, int]]) -> list[tuple[list[
 
 
 def _merge_spans(article: Article, sentences: Sequence[Sentence], indices: list[int]) -> list[Span]:
-    """Spans of the given sentences, contiguous runs joined into one span."""
+    """Spans of the given sentences; runs of consecutive sentences separated only by whitespace are joined."""
     spans: list[Span] = []
     run_start = run_end = -1
     previous = -2
     for index in indices:
         sentence = sentences[index]
-        if index == previous + 1 and run_end >= 0:
+        joinable = (
+            index == previous + 1 and run_end >= 0 and not article.text[run_end : sentence.start].strip()
+        )
+        if joinable:
             run_end = sentence.end
         else:
             if run_end >= 0:
@@ -187,8 +190,9 @@ def _merge_spans(article: Article, sentences: Sequence[Sentence], indices: list[
 def word_diff(source_text: str, derived_text: str) -> list[tuple[str, str]]:
     """Word-level diff: ``(op, text)`` with op ``equal`` (derived wording), ``delete``, ``insert``.
 
-    Tokens are compared case-folded with typographic quotes made plain; whitespace is carried with the
-    token it follows so the pieces read naturally when joined.
+    Tokens are compared case-folded with typographic quotes made plain; each piece carries the whitespace
+    before its first token, so joining equal + insert pieces gives the derived text and equal + delete
+    pieces the source text (up to whitespace).
     """
     source_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(source_text)]
     derived_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(derived_text)]
@@ -197,10 +201,11 @@ def word_diff(source_text: str, derived_text: str) -> list[tuple[str, str]]:
     matcher = difflib.SequenceMatcher(a=source_keys, b=derived_keys, autojunk=False)
 
     def piece(text: str, tokens: list[tuple[int, int]], first: int, last: int) -> str:
+        # Each token carries the whitespace before it, so a deleted or inserted phrase keeps its space.
         if first >= last:
             return ""
-        end = tokens[last][0] if last < len(tokens) else len(text)
-        return text[tokens[first][0] : end]
+        start = tokens[first - 1][1] if first > 0 else tokens[first][0]
+        return text[start : tokens[last - 1][1]]
 
     diff: list[tuple[str, str]] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -247,13 +252,18 @@ def align_passages(
             probability[(i, j)] = 1.0 if same_words else float(score)
             del row
 
+    # Best counterpart of each sentence; among equal scores (a repeated sentence, a duplicated line) the
+    # one at the nearest relative position, so repeats pair up in order instead of all on the first.
     best_for_derived: dict[int, tuple[float, int]] = {}
     best_for_source: dict[int, tuple[float, int]] = {}
+    rank_derived: dict[int, tuple[float, float]] = {}
+    rank_source: dict[int, tuple[float, float]] = {}
     for (i, j), p in probability.items():
-        if p > best_for_derived.get(j, (-1.0, -1))[0]:
-            best_for_derived[j] = (p, i)
-        if p > best_for_source.get(i, (-1.0, -1))[0]:
-            best_for_source[i] = (p, j)
+        rank = (p, -abs(i / max(n, 1) - j / max(m, 1)))
+        if j not in rank_derived or rank > rank_derived[j]:
+            rank_derived[j], best_for_derived[j] = rank, (p, i)
+        if i not in rank_source or rank > rank_source[i]:
+            rank_source[i], best_for_source[i] = rank, (p, j)
 
     edges: set[tuple[int, int]] = set()
     for j, (p, i) in best_for_derived.items():

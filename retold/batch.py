@@ -52,43 +52,48 @@ def count_lines(path: str | os.PathLike[str]) -> int:
 
 
 def compare_pairs(path: str | os.PathLike[str], comparer: Comparer) -> Iterator[Comparison | PairError]:
-    """Compare every pair listed in the JSONL file at ``path``, in order."""
+    """Compare every pair listed in the JSONL file at ``path``, in order.
+
+    Lines are decoded one by one, so a line that is not UTF-8 is an error record like any other bad line.
+    """
     name = os.fspath(path)
     try:
-        handle = open(path, encoding="utf-8-sig")
+        handle = open(path, "rb")  # noqa: SIM115 - closed below; errors must name the file first
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{name} is a directory, not a pairs file") from None
     with handle:
-        number = 0
-        while True:
-            try:
-                line = handle.readline()
-            except UnicodeDecodeError as error:
-                raise InputError(f"{name} line {number + 1}: not valid UTF-8 ({error.reason})") from None
-            if not line:
-                break
-            number += 1
-            if not line.strip():
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
-            where = f"{name} line {number}"
-            pair_id: Any = None
-            try:
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise InputError(
-                        f"{where}: not valid JSON ({error.msg} at column {error.colno})"
-                    ) from None
-                if not isinstance(record, dict):
-                    raise InputError(f"{where}: expected a JSON object with 'source' and 'derived'")
-                pair_id = record.get("id", number)
-                for role in ("source", "derived"):
-                    if role not in record:
-                        raise InputError(f"{where}: the pair has no {role!r} article")
-                source = _article(record["source"], "source", where)
-                derived = _article(record["derived"], "derived", where)
-                yield comparer.compare(source, derived, id=pair_id)
-            except RetoldError as error:
-                yield PairError(pair_id if pair_id is not None else number, number, str(error))
+            yield _compare_line(raw, number, f"{name} line {number}", comparer)
+
+
+def _compare_line(raw: bytes, number: int, where: str, comparer: Comparer) -> Comparison | PairError:
+    pair_id: Any = None
+    try:
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{where}: not valid UTF-8 (byte 0x{raw[error.start]:02x} at column {error.start + 1})"
+            ) from None
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{where}: not valid JSON ({error.msg} at column {error.colno})") from None
+        if not isinstance(record, dict):
+            raise InputError(f"{where}: expected a JSON object with 'source' and 'derived'")
+        pair_id = record.get("id", number)
+        for role in ("source", "derived"):
+            if role not in record:
+                raise InputError(f"{where}: the pair has no {role!r} article")
+        source = _article(record["source"], "source", where)
+        derived = _article(record["derived"], "derived", where)
+        return comparer.compare(source, derived, id=pair_id)
+    except RetoldError as error:
+        message = str(error)
+        if not message.startswith(where):
+            message = f"{where}: {message}"
+        return PairError(pair_id if pair_id is not None else number, number, message)

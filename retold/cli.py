@@ -132,8 +132,18 @@ def compare(
         raise click.UsageError("only one of SOURCE and DERIVED can be - (standard input)")
     from retold.read import read_article
 
+    if output:
+        _open_output(output).close()  # fail on an unwritable path before the work, not after
     result = comparer.compare(read_article(source), read_article(derived))
     _write_comparison(result, output_format, output)
+
+
+def _open_output(output: str) -> Any:
+    """Open the --output file, or fail with one line naming it (before any work is done)."""
+    try:
+        return open(output, "w", encoding="utf-8")  # noqa: SIM115 - the caller closes it
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
 
 
 def _write_comparison(result: Any, output_format: str, output: str | None) -> None:
@@ -143,14 +153,14 @@ def _write_comparison(result: Any, output_format: str, output: str | None) -> No
         from rich.console import Console
 
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
+            with _open_output(output) as handle:
                 render.render_terminal(result, Console(file=handle, width=160, no_color=True))
         else:
             render.render_terminal(result, Console())
         return
     text = render.render_json(result) if output_format == "json" else render.render_html(result)
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
+        with _open_output(output) as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
         click.echo(f"Wrote {output}", err=True)
     else:
@@ -170,7 +180,7 @@ def _compare_pairs(path: str, comparer: Any, output: str | None) -> None:
         total = count_lines(path)
     except OSError as error:
         raise InputError(f"{path}: cannot read the pairs file ({error.strerror})") from None
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    out = _open_output(output) if output else sys.stdout
     errors = compared = 0
     progress = Progress(
         TextColumn("comparing pairs"),
@@ -282,7 +292,9 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--limit", default=20, show_default=True, help="Show at most this many matches.")
-@click.option("--paraphrase/--no-paraphrase", default=False, show_default=True, help="Also search lead embeddings.")
+@click.option(
+    "--paraphrase/--no-paraphrase", default=False, show_default=True, help="Also search lead embeddings."
+)
 @fail_cleanly
 def find_command(article: str, db: str, fmt: str, limit: int, paraphrase: bool) -> None:
     """The sources and copies of an article (indexed or not), most reuse first.
@@ -345,7 +357,9 @@ def _print_story(story: Any) -> None:
 
 @cli.command("stories")
 @_db_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True
+)
 @click.option(
     "--output",
     type=click.Path(file_okay=False),
@@ -409,7 +423,13 @@ def show_command(story_id: str, db: str, fmt: str) -> None:
 
 @cli.command("pairs")
 @_db_option
-@click.option("--min-reuse", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Only pairs with at least this reuse.")
+@click.option(
+    "--min-reuse",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Only pairs with at least this reuse.",
+)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @fail_cleanly
 def pairs_command(db: str, min_reuse: float, fmt: str) -> None:

@@ -90,7 +90,7 @@ class Comparer:
         from retold.embed import covers_language
         from retold.segment import detect_language, split_sentences
         from retold.similarity import load_scorer
-        from retold.verdict import judge
+        from retold.verdict import content_size, judge
 
         source_article = _as_article(source, "source")
         derived_article = _as_article(derived, "derived")
@@ -148,8 +148,8 @@ class Comparer:
         )
         verdict = judge(
             passages,
-            source_chars=sum(s.end - s.start for s in source_sentences),
-            derived_chars=sum(s.end - s.start for s in derived_sentences),
+            source_chars=sum(content_size(s.text) for s in source_sentences),
+            derived_chars=sum(content_size(s.text) for s in derived_sentences),
             similarity=similarity,
             source_date=source_article.date,
             derived_date=derived_article.date,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -79,10 +80,15 @@ SAME_STORY_REUSE = 0.1
 SAME_STORY_SIMILARITY = 0.45
 
 
+def content_size(text: str) -> int:
+    """Characters that carry content: whitespace does not count, so shares do not depend on layout."""
+    return len(text) - sum(1 for ch in text if ch.isspace())
+
+
 def _share(passages: Sequence[Passage], side: str, labels: Iterable[str], total: int) -> float:
     wanted = set(labels)
-    covered = sum(span.end - span.start for p in passages if p.label in wanted for span in getattr(p, side))
-    return covered / total if total else 0.0
+    covered = sum(content_size(span.text) for p in passages if p.label in wanted for span in getattr(p, side))
+    return min(covered / total, 1.0) if total else 0.0
 
 
 def judge(
@@ -94,7 +100,10 @@ def judge(
     source_date: str | None = None,
     derived_date: str | None = None,
 ) -> Verdict:
-    """The verdict for a pair from its passages (content characters per side) and document similarity."""
+    """The verdict for a pair from its passages and a document similarity.
+
+    ``source_chars``/``derived_chars`` are the content sizes (``content_size``) of each side's sentences.
+    """
     verbatim = _share(passages, "derived", ["verbatim"], derived_chars)
     edited = _share(passages, "derived", ["edited"], derived_chars)
     paraphrased = _share(passages, "derived", ["paraphrased"], derived_chars)
@@ -148,9 +157,10 @@ def infer_direction(
     *, reuse: float, coverage: float, source_date: str | None, derived_date: str | None
 ) -> tuple[Direction, str]:
     """Which text came first: from dates when both are known, otherwise from containment asymmetry."""
-    if source_date and derived_date and source_date[:10] != "" and source_date != derived_date:
-        if source_date < derived_date:  # ISO 8601 strings sort in time order
-            return "source_first", f"the source is dated {source_date}, the derived text {derived_date}"
+    order = compare_dates(source_date, derived_date) if source_date and derived_date else 0
+    if order < 0:
+        return "source_first", f"the source is dated {source_date}, the derived text {derived_date}"
+    if order > 0:
         return "derived_first", f"the derived text is dated {derived_date}, before the source ({source_date})"
     if coverage >= EXPANSION_COVERAGE and 1 - reuse >= EXPANSION_ADDED:
         return (
@@ -165,3 +175,39 @@ def infer_direction(
             "more: the derived text is a trimmed copy, or the source an expansion of it",
         )
     return "unknown", "no dates to compare and no containment asymmetry to tell which came first"
+
+
+def _parse_date(value: str) -> tuple[datetime, int] | None:
+    """An ISO 8601 date or timestamp and its precision (4 year, 7 month, 10 day, 19 time of day)."""
+    text = value.strip()
+    for precision, pattern in ((4, "%Y"), (7, "%Y-%m")):
+        if len(text) == precision:
+            try:
+                return datetime.strptime(text, pattern).replace(tzinfo=UTC), precision
+            except ValueError:
+                return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:  # no offset given: read as UTC, as the other side is when it has none
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed, 10 if len(text) == 10 else 19
+
+
+def compare_dates(first: str, second: str) -> int:
+    """-1 if ``first`` is earlier, 1 if later; 0 if equal, unparseable, or equal at the coarser precision.
+
+    Timestamps are compared in UTC; a bare day against a time on that day is a tie (either could be
+    first), and so is a month against a day in that month.
+    """
+    a, b = _parse_date(first), _parse_date(second)
+    if a is None or b is None:
+        return 0
+    (time_a, precision_a), (time_b, precision_b) = a, b
+    coarse = min(precision_a, precision_b)
+    if coarse < 19:
+        key_a = time_a.astimezone(UTC).isoformat()[:coarse] if precision_a == 19 else first.strip()[:coarse]
+        key_b = time_b.astimezone(UTC).isoformat()[:coarse] if precision_b == 19 else second.strip()[:coarse]
+        return (key_a > key_b) - (key_a < key_b)
+    return (time_a > time_b) - (time_a < time_b)

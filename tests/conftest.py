@@ -109,7 +109,7 @@ def verdict_problems(verdict, *, at_most_one: bool = True) -> list[str]:
     """Figures that break Verdict's contract: shares in [0, 1], the reuse split summing to reuse.
 
     ``at_most_one=False`` skips the upper bound, which passages joining adjacent sentences break today
-    (see test_verdict.py::test_reuse_at_most_one_when_a_sentence_is_split, xfail).
+    (see test_verdict.py::test_reuse_at_most_one_when_a_sentence_is_split).
     """
     problems = []
     split = verdict.reuse_verbatim + verdict.reuse_edited + verdict.reuse_paraphrased

@@ -117,11 +117,6 @@ def test_every_kind_of_broken_line_is_reported_and_skipped(tmp_path, lexical_com
     assert results[-1].verdict.label == "wholly_derived"
 
 
-@pytest.mark.xfail(
-    reason="batch._article reads {'path': ...} with read_article directly, so its errors do not say "
-    "which line of the pairs file they come from (the CLI warning is then 'nowhere.txt does not exist')",
-    strict=True,
-)
 def test_a_missing_path_error_names_the_line(tmp_path, lexical_comparer):
     path = write(
         tmp_path, json.dumps({"id": "x", "source": {"path": "nowhere.txt"}, "derived": {"text": TEXT_B}})
@@ -152,11 +147,6 @@ def test_missing_and_directory_pairs_files_raise(tmp_path, lexical_comparer):
         list(compare_pairs(tmp_path, lexical_comparer))
 
 
-@pytest.mark.xfail(
-    reason="batch.compare_pairs decodes the file through a text reader, which decodes a buffer ahead: "
-    "a bad byte on line 2 raises before line 1 is yielded, names 'line 1', and ends the whole run",
-    strict=True,
-)
 def test_invalid_utf8_on_one_line_is_an_error_record_and_the_run_goes_on(tmp_path, lexical_comparer):
     path = tmp_path / "pairs.jsonl"
     path.write_bytes(pair("ok").encode() + b"\n" + b'{"id": "caf\xe9"}\n' + pair("after").encode() + b"\n")

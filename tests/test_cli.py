@@ -228,11 +228,6 @@ def test_pairs_batch_mode_to_a_file(tmp_path, monkeypatch):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 8
 
 
-@pytest.mark.xfail(
-    reason="cli._write_comparison and _compare_pairs open -o with a bare open(): a missing folder is a "
-    "FileNotFoundError traceback (exit 1), not one line; and the comparison has already been run",
-    strict=True,
-)
 @pytest.mark.parametrize("pairs", [False, True], ids=["compare", "pairs"])
 def test_output_into_a_missing_folder_is_one_line(tmp_path, examples, monkeypatch, pairs):
     monkeypatch.chdir(ROOT)
