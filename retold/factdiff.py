@@ -170,8 +170,8 @@ def compare_facts(
         language: ISO 639-1 code; ``None`` takes the source article's, else guesses from the script.
     """
     language = language or source.language or _guess_language(source.text + derived.text)
-    source_facts = extract_facts(source.text, language=language)
-    derived_facts = extract_facts(derived.text, language=language)
+    source_facts = extract_facts(content_text(source), language=language)
+    derived_facts = extract_facts(content_text(derived), language=language)
     if not passages:
         passages = _fallback_passages(source, derived)
     locate = _PassageIndex(passages)
@@ -187,6 +187,20 @@ def compare_facts(
     )
     result.attributions = diff_attributions(source_facts, derived_facts, locate)
     return result
+
+
+def content_text(article: Article) -> str:
+    """The article's text with its boilerplate (header block, title, dateline, byline, credit line)
+    blanked out by spaces, so offsets still point into ``article.text`` but a headline's figures or a
+    byline's name are not reported as facts of the story."""
+    if not article.boilerplate:
+        return article.text
+    chars = list(article.text)
+    for item in article.boilerplate:
+        for index in range(item.span.start, min(item.span.end, len(chars))):
+            if chars[index] not in "\n\r":
+                chars[index] = " "
+    return "".join(chars)
 
 
 def _guess_language(text: str) -> str:
@@ -559,6 +573,24 @@ def _compatible(a: NumberMention, b: NumberMention) -> bool:
     return a.value == b.value
 
 
+# Words either side of a number that say what it counts; 6 reaches across "put the number of people
+# evacuated from the valley at 3,200", and 2 shared content words (not function words) are needed.
+CONTEXT_WINDOW = 6
+CONTEXT_MIN_SHARED = 2
+_CONTEXT_STOPWORDS = frozenset(
+    "a an the of to in on at by for with from and or but as is are was were be been has have had it its "
+    "this that about around some more than nearly almost over under said says".split()
+)
+
+
+def _context(text: str, mention: NumberMention) -> set[str]:
+    """Content words within CONTEXT_WINDOW words before and after a number mention (same sentence)."""
+    before = re.findall(r"[^\W\d_]+", text[max(0, mention.span.start - 200) : mention.span.start])
+    after = re.findall(r"[^\W\d_]+", text[mention.span.end : mention.span.end + 200])
+    words = before[-CONTEXT_WINDOW:] + after[:CONTEXT_WINDOW]
+    return {w.lower() for w in words if w.lower() not in _CONTEXT_STOPWORDS}
+
+
 def _word_after(text: str, mention: NumberMention) -> str | None:
     """The word after a number ("12 people" -> "people"), skipping "of"; None at the end of a clause."""
     after = re.match(r"\s+(?:of\s+)?([^\W\d_]+)", text[mention.span.end :])
@@ -612,6 +644,17 @@ def diff_numbers(
         # Plain counts need the same word after them: on the AI-rephrased set the lone-peer rule paired
         # "A 34-year-old man" with "Two individuals" and "53-47 percent" with "30 years ago".
         if chosen is None and d.kind != "number" and len(peers_s) == 1 and len(peers_d) == 1:
+            chosen = peers_s[0]
+        # A lone count on both sides of the passage whose surroundings share content words
+        # ("2,300 people were evacuated" / "people evacuated from the valley at 3,200"): the same
+        # figure restated; two different counts ("34-year-old man" / "Two individuals") share none.
+        if (
+            chosen is None
+            and d.kind == "number"
+            and len(peers_s) == 1
+            and len(peers_d) == 1
+            and len(_context(source_text, peers_s[0]) & _context(derived_text, d)) >= CONTEXT_MIN_SHARED
+        ):
             chosen = peers_s[0]
         if chosen is not None:
             findings.append(NumberFinding("changed", chosen, d))
