@@ -20,7 +20,14 @@ import regex
 
 from retold.article import Article, Span
 
-__all__ = ["Sentence", "detect_language", "split_paragraphs", "split_sentences", "word_spans"]
+__all__ = [
+    "Sentence",
+    "detect_language",
+    "sentence_ranges",
+    "split_paragraphs",
+    "split_sentences",
+    "word_spans",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +252,15 @@ def _content_pieces(
             yield pos, piece_end
         pos = piece_end
         after_cut = False
+
+
+def sentence_ranges(text: str) -> list[tuple[int, int]]:
+    """Sentence ``(start, end)`` offsets of a plain text, paragraph by paragraph (no boilerplate handling)."""
+    return [
+        (start, end)
+        for paragraph in split_paragraphs(text)
+        for start, end in _sentence_ranges(text, paragraph.start, paragraph.end)
+    ]
 
 
 def _sentence_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
