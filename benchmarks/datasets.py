@@ -46,8 +46,27 @@ def clough() -> list[dict]:
 def ai_rephrased() -> tuple[dict[str, dict], list[dict]]:
     """(originals by id, generated texts with human_id and kind) of the AI-rephrased news set."""
     base = ROOT / "ai_rephrased_news_lorenz"
-    human = [json.loads(line) for line in (base / "news_human.jsonl").read_text(encoding="utf-8").splitlines()]
+    human = [
+        json.loads(line) for line in (base / "news_human.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     generated = [
         json.loads(line) for line in (base / "news_chatgpt.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     return {h["id"]: h for h in human}, generated
+
+
+def bbc(category: str) -> list[dict]:
+    """BBC News articles of one class (business, entertainment, politics, sport, tech): dicts with
+    file, category, title (the first line) and text (the whole file, headline included)."""
+    rows = []
+    for path in sorted((ROOT / "bbc_news" / "bbc" / category).glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")  # sport/199.txt has one invalid byte
+        rows.append(
+            {
+                "file": f"{category}/{path.name}",
+                "category": category,
+                "title": text.split("\n", 1)[0],
+                "text": text,
+            }
+        )
+    return rows
