@@ -118,14 +118,17 @@ def time_warm(source: str, derived: str, facts: bool) -> dict[str, Any]:
     }
 
 
-def run_cold(command: Sequence[str]) -> tuple[float, float, int]:
-    """Seconds, peak RSS in MB and exit status of one subprocess run (output discarded)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, process.returncode  # ru_maxrss is in KB on Linux
+def run_cold(command: Sequence[str]) -> tuple[float, float, int, str]:
+    """Seconds, peak RSS in MB, exit status and the end of stderr of one subprocess run."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        message = errors.read().decode("utf-8", "replace").strip()[-300:]
+    return seconds, usage.ru_maxrss / 1024, process.returncode, message  # ru_maxrss is in KB on Linux
 
 
 def time_cold(source: str, derived: str, extra: Sequence[str] = ()) -> dict[str, Any]:
@@ -135,13 +138,15 @@ def time_cold(source: str, derived: str, extra: Sequence[str] = ()) -> dict[str,
         b.write_text(derived, encoding="utf-8")
         command = [retold_executable(), "compare", str(a), str(b), "--format", "json", *extra]
         runs = [run_cold(command) for _ in range(COLD_RUNS)]
-    failed = [code for _, _, code in runs if code != 0]
+    failed = [(code, message) for _, _, code, message in runs if code != 0]
+    ok = [r for r in runs if r[2] == 0] or runs
     return {
         "command": "retold compare A.txt B.txt --format json" + "".join(f" {e}" for e in extra),
-        "median_s": round(statistics.median(r[0] for r in runs), 3),
+        "median_s": round(statistics.median(r[0] for r in ok), 3),
         "runs_s": [round(r[0], 3) for r in runs],
-        "peak_rss_mb": round(max(r[1] for r in runs), 1),
+        "peak_rss_mb": round(max(r[1] for r in ok), 1),
         "failed_runs": len(failed),
+        "errors": [f"exit {code}: {message}" for code, message in failed],
     }
 
 
@@ -185,7 +190,7 @@ def markdown(figures: dict[str, Any]) -> str:
     )
     out.append("| command | median | runs | peak RSS |\n|---|---|---|---|")
     for row in figures["cold"].values():
-        failed = f" ({row['failed_runs']} failed)" if row["failed_runs"] else ""
+        failed = f" ({row['failed_runs']} failed: {row['errors'][0]})" if row["failed_runs"] else ""
         out.append(
             f"| `{row['command']}` | {row['median_s']:.2f} s {_mark(row['median_s'], BARS['cold_seconds'])} | "
             f"{', '.join(f'{r:.2f}' for r in row['runs_s'])}{failed} | "
