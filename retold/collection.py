@@ -105,7 +105,7 @@ class Collection:
         self,
         path: str | os.PathLike[str] = "retold.db",
         *,
-        paraphrase: bool = True,
+        paraphrase: bool = False,
         comparer: Any = None,
         lock_timeout: float | None = None,
     ) -> None:
@@ -212,11 +212,13 @@ class Collection:
             articles.update(store.articles(docs[lo : lo + 2000]))
         for lo in range(0, len(todo), PAIRS_PER_COMMIT):
             chunk = todo[lo : lo + PAIRS_PER_COMMIT]
-            rows = self._compare_pairs([(articles[a], articles[b], found[(a, b)]) for a, b in chunk])
+            results = self._compare_pairs([(articles[a], articles[b], found[(a, b)]) for a, b in chunk])
+            rows = [r for r in results if isinstance(r, PairRow)]
+            report.skipped.extend(str(r) for r in results if isinstance(r, InputError))
             with store.transaction():
                 store.insert_pairs(rows)
             report.compared += len(rows)
-            tick("compare", len(rows), len(todo))
+            tick("compare", len(results), len(todo))
         with store.transaction():
             store.mark_compared(pending)
 
@@ -255,11 +257,11 @@ class Collection:
 
     def _compare_pairs(
         self, work: list[tuple[StoredArticle, StoredArticle, tuple[float, float]]]
-    ) -> list[PairRow]:
+    ) -> list[PairRow | InputError]:
         """Compare pairs, lexical ones spread over the worker processes (same answers, in order)."""
         if self._pool is None or self._comparer is not None or len(work) < 2 * WORKERS:
             return [compare_pair(self._get_comparer, x, y, ev) for x, y, ev in work]
-        rows: list[PairRow | None] = [None] * len(work)
+        rows: list[PairRow | InputError | None] = [None] * len(work)
         lexical = [i for i, (_, _, ev) in enumerate(work) if not self._is_semantic(ev)]
         tasks = [[work[i] for i in lexical[k::WORKERS]] for k in range(WORKERS)]
         for k, chunk_rows in enumerate(self._pool.map(_compare_in_worker, tasks)):
@@ -334,7 +336,8 @@ class Collection:
         stored = store.articles(sorted(evidence))
         me = StoredArticle(-1, article.id or "(query)", 1, "", article.title, article.date, article.outlet,
                            article.url, article.text, {})  # fmt: skip
-        return [compare_pair(self._get_comparer, me, stored[doc], ev) for doc, ev in evidence.items()]
+        results = [compare_pair(self._get_comparer, me, stored[doc], ev) for doc, ev in evidence.items()]
+        return [r for r in results if isinstance(r, PairRow)]
 
     # ---- stories and pairs -------------------------------------------------------------------------
 
@@ -424,18 +427,24 @@ LINES_PER_TASK = 2000
 
 def compare_pair(
     comparer_for: Callable[[bool], Any], x: StoredArticle, y: StoredArticle, evidence: tuple[float, float]
-) -> PairRow:
-    """Compare two stored articles in the likelier direction and return the row to store."""
+) -> PairRow | InputError:
+    """Compare two stored articles in the likelier direction and return the row to store.
+
+    An article the engine cannot compare (only boilerplate, too long) gives an InputError to report.
+    """
     source, derived = _provisional_order(x, y)
     # Lexical alignment for MinHash candidates (they share exact phrases; 25× faster, measured on
     # Reuters pairs: 9 ms vs 237 ms a pair), semantic for pairs the embedding index found alone.
     comparer = comparer_for(evidence[0] < cand.MIN_JACCARD)
-    result = comparer.compare(_article(source), _article(derived))
-    text_direction = result.verdict.direction
-    if text_direction == "derived_first" and not _dated_apart(source, derived):
-        source, derived = derived, source
+    try:
         result = comparer.compare(_article(source), _article(derived))
-        text_direction = "source_first"  # the evidence that made us swap
+        text_direction = result.verdict.direction
+        if text_direction == "derived_first" and not _dated_apart(source, derived):
+            source, derived = derived, source
+            result = comparer.compare(_article(source), _article(derived))
+            text_direction = "source_first"  # the evidence that made us swap
+    except InputError as error:
+        return InputError(f"{x.id} and {y.id} were not compared: {error}")
     verdict = result.verdict
     return PairRow(
         source=source.doc,
@@ -465,7 +474,9 @@ def _cached_comparer(cache: dict[bool, Any], semantic: bool) -> Any:
 _WORKER_COMPARERS: dict[bool, Any] = {}  # one lexical Comparer per worker process, built on first use
 
 
-def _compare_in_worker(work: list[tuple[StoredArticle, StoredArticle, tuple[float, float]]]) -> list[PairRow]:
+def _compare_in_worker(
+    work: list[tuple[StoredArticle, StoredArticle, tuple[float, float]]],
+) -> list[PairRow | InputError]:
     return [
         compare_pair(lambda _semantic: _cached_comparer(_WORKER_COMPARERS, False), x, y, ev)
         for x, y, ev in work

@@ -226,13 +226,13 @@ def _forest(articles: list[str], links: list[Link], dates: dict[str, str | None]
             edges.append(Link(other, root, "same_story", tie.reuse, tie.confidence))
     members = []
     for a in articles:
-        link = parent.get(a)
-        reuse = link.reuse if link else 0.0
+        found = parent.get(a)
+        reuse = found.reuse if found else 0.0
         members.append(
             Member(
                 a,
-                link.source if link else None,
-                link.label if link else None,
+                found.source if found else None,
+                found.label if found else None,
                 reuse,
                 1.0 - reuse,
                 dates.get(a),
