@@ -152,6 +152,12 @@ class Store:
                     f"{self.path} is a retold store of schema version {version}, this retold reads version "
                     f"{SCHEMA_VERSION}; re-index into a new file with `retold index FILES --db NEW.db`"
                 )
+            row = self.db.execute("SELECT value FROM meta WHERE key='lsh'").fetchone()
+            if row is None or row[0] != _lsh_layout():
+                raise StoreError(
+                    f"{self.path} was indexed with other MinHash LSH settings ({row[0] if row else 'unknown'}, "
+                    f"this retold uses {_lsh_layout()}); re-index into a new file with `retold index FILES --db NEW.db`"
+                )
             return
         if tables:
             raise StoreError(
@@ -163,6 +169,7 @@ class Store:
             + _SCHEMA
             + f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');"
             + "INSERT OR IGNORE INTO meta VALUES ('created_by', 'retold');"
+            + f"INSERT OR IGNORE INTO meta VALUES ('lsh', '{_lsh_layout()}');"
             + "COMMIT;"
         )
 
@@ -431,6 +438,13 @@ def _stored(row: tuple[Any, ...]) -> StoredArticle:
     return StoredArticle(
         doc, id_, version, content_hash, title, date, outlet, url, text, json.loads(metadata)
     )
+
+
+def _lsh_layout() -> str:
+    """The MinHash/LSH settings band keys depend on; a store only matches the same settings."""
+    from retold import candidates
+
+    return f"{candidates.NUM_PERM}perm-{candidates.SHINGLE_WORDS}shingle-{candidates.LSH_BANDS}x{candidates.LSH_ROWS}"
 
 
 def _band_rows(docs: Sequence[int], band_keys: np.ndarray) -> list[tuple[int, int, int]]:

@@ -46,6 +46,17 @@ def test_store_of_another_version_is_refused(tmp_path):
         Store(path)
 
 
+def test_store_with_other_lsh_settings_is_refused(tmp_path):
+    path = tmp_path / "c.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value='128perm-5shingle-32x4' WHERE key='lsh'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="other MinHash LSH settings.*re-index"):
+        Store(path)
+
+
 def test_foreign_files_are_refused(tmp_path):
     text_file = tmp_path / "notes.db"
     text_file.write_text("hello")
