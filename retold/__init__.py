@@ -1,9 +1,9 @@
 """retold: find copied and rewritten news, explain every answer with aligned passages.
 
-    >>> import retold
-    >>> result = retold.compare("The mayor said 5 people died.", "The mayor said five people died.")
-    >>> result.verdict.label
-    'wholly_derived'
+>>> import retold
+>>> result = retold.compare("The mayor said 5 people died.", "The mayor said five people died.")
+>>> result.verdict.label
+'wholly_derived'
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ class Comparer:
         from retold.align import align_passages
         from retold.embed import covers_language
         from retold.segment import detect_language, split_sentences
-        from retold.similarity import load_scorer
+        from retold.similarity import document_evidence, load_scorer
         from retold.verdict import content_size, judge
 
         source_article = _as_article(source, "source")
@@ -137,6 +137,12 @@ class Comparer:
         else:
             similarity = _word_cosine(source_sentences, derived_sentences)
 
+        best_cosines = None
+        if source_embeddings is not None and derived_embeddings is not None:
+            best_cosines = _best_cosines(source_embeddings, derived_embeddings)
+        document = document_evidence(
+            [s.text for s in source_sentences], [s.text for s in derived_sentences], best_cosines
+        )
         passages = align_passages(
             source_article,
             source_sentences,
@@ -151,6 +157,8 @@ class Comparer:
             source_chars=sum(content_size(s.text) for s in source_sentences),
             derived_chars=sum(content_size(s.text) for s in derived_sentences),
             similarity=similarity,
+            document=document,
+            semantic=semantic,
             source_date=source_article.date,
             derived_date=derived_article.date,
         )
@@ -204,6 +212,23 @@ class Comparer:
         except ModelUnavailableError as error:
             notes.append(f"facts not compared: {error}")
             return None
+
+
+def _best_cosines(source_embeddings: Any, derived_embeddings: Any) -> list[float]:
+    """Per derived sentence, the cosine to its closest source sentence; 1.0 for a sentence left
+    unencoded because its exact wording is in the source."""
+    import numpy as np
+
+    encoded_source = source_embeddings[np.any(source_embeddings != 0, axis=1)]
+    best = []
+    for row in derived_embeddings:
+        if not np.any(row):
+            best.append(1.0)
+        elif len(encoded_source):
+            best.append(float((encoded_source @ row).max()))
+        else:
+            best.append(0.0)
+    return best
 
 
 def _centroid_cosine(a: Any, b: Any) -> float:

@@ -166,9 +166,7 @@ class SentenceEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = min(os.cpu_count() or 1, 4)
         options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()  # one session, many callers (web server threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -238,3 +238,51 @@ def load_scorer(semantic: bool) -> PairScorer:
         scale=np.array(entry["scale"]),
         threshold=float(entry["threshold"]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEvidence:
+    """Document-level signs that the derived text was written from the source, whatever the sentences say.
+
+    ``containment``: share of the derived text's content-word tokens that occur in the source;
+    ``bigram_containment``: share of its distinct word bigrams that occur in the source (the classic
+    n-gram containment of reuse detection); ``mean_best_cosine``: the mean, over derived sentences, of the
+    cosine to their most similar source sentence (0 on the lexical path). A summary or an AI rewrite keeps
+    the source's specific vocabulary and each of its sentences has a close source sentence, even where no
+    sentence pair is a full paraphrase; a text written from the headline alone does not.
+    """
+
+    containment: float
+    bigram_containment: float
+    mean_best_cosine: float = 0.0
+
+    def to_dict(self) -> dict[str, float]:
+        return {
+            "containment": round(self.containment, 4),
+            "bigram_containment": round(self.bigram_containment, 4),
+            "mean_best_cosine": round(self.mean_best_cosine, 4),
+        }
+
+
+def document_evidence(
+    source_sentences: Sequence[str],
+    derived_sentences: Sequence[str],
+    best_cosines: Sequence[float] | None = None,
+) -> DocumentEvidence:
+    """DocumentEvidence of a pair from its sentence texts and, on the semantic path, best cosines."""
+    source_words = [words(s) for s in source_sentences]
+    derived_words = [words(s) for s in derived_sentences]
+    source_vocabulary = {w for ws in source_words for w in ws if w not in STOPWORDS}
+    derived_content = [w for ws in derived_words for w in ws if w not in STOPWORDS]
+    containment = (
+        sum(1 for w in derived_content if w in source_vocabulary) / len(derived_content)
+        if derived_content
+        else 0.0
+    )
+    source_bigrams = {pair for ws in source_words for pair in zip(ws, ws[1:], strict=False)}
+    derived_bigrams = {pair for ws in derived_words for pair in zip(ws, ws[1:], strict=False)}
+    bigram_containment = (
+        len(derived_bigrams & source_bigrams) / len(derived_bigrams) if derived_bigrams else 0.0
+    )
+    mean_best = float(np.mean(best_cosines)) if best_cosines is not None and len(best_cosines) else 0.0
+    return DocumentEvidence(containment, bigram_containment, mean_best)

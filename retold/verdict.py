@@ -4,15 +4,24 @@ The verdict reads the aligned passages: how much of the derived text was taken (
 verbatim / edited / paraphrased), how much of the source reappears (coverage), and a document-level
 similarity for pairs with little aligned content. Copied wording (verbatim or edited passages) is strong
 evidence of derivation; paraphrase alone is weaker, because independent reports of the same event say
-the same things in their own words, so it needs a larger share.
+the same things in their own words, so it needs a larger share. A summary or AI rewrite compresses
+several source sentences into one, so few of its sentences are full paraphrases of any one source
+sentence; a small document model (``DocumentEvidence``: content-word and bigram containment, mean best
+sentence cosine), fitted on the calibration halves, catches those.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
+
+from retold.similarity import DocumentEvidence
 
 if TYPE_CHECKING:
     from retold.align import Passage
@@ -40,6 +49,8 @@ class Verdict:
     reuse_edited: float = 0.0
     reuse_paraphrased: float = 0.0
     similarity: float = 0.0
+    document: DocumentEvidence | None = None
+    document_probability: float = 0.0
     evidence: list[str] = field(default_factory=list)
 
     @property
@@ -58,6 +69,8 @@ class Verdict:
                 "paraphrased": round(self.reuse_paraphrased, 4),
             },
             "similarity": round(self.similarity, 4),
+            "document": self.document.to_dict() if self.document else None,
+            "document_probability": round(self.document_probability, 4),
             "evidence": list(self.evidence),
         }
 
@@ -67,7 +80,8 @@ class Verdict:
 # tasks a-b, AI-rephrased originals h000-h049) and the bundled examples; the other halves are only
 # read by benchmarks/bench_compare.py. See docs/benchmarks.md for the run.
 
-# Share of the derived text taken from the source at or above which it is wholly derived.
+# Share of the derived text taken from the source at or above which it is wholly derived (for a text
+# judged derived on document evidence, its content-word containment counts as the share taken).
 WHOLLY_DERIVED_REUSE = 0.7
 # Taken verbatim or edited (copied wording) at or above this share: at least partially derived.
 COPIED_WORDING_REUSE = 0.2
@@ -91,12 +105,37 @@ def _share(passages: Sequence[Passage], side: str, labels: Iterable[str], total:
     return min(covered / total, 1.0) if total else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentModel:
+    """Logistic model over DocumentEvidence: P(derived | document-level evidence)."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def probability(self, document: DocumentEvidence) -> float:
+        values = document.to_dict()
+        z = self.bias + sum(w * values[name] for name, w in zip(self.features, self.weights, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=2)
+def load_document_model(semantic: bool) -> DocumentModel:
+    """The document model fitted by benchmarks/calibrate_verdict.py (with or without the cosine feature)."""
+    data = json.loads(resources.files("retold.data").joinpath("document_model.json").read_text())
+    entry = data["semantic" if semantic else "lexical"]
+    return DocumentModel(tuple(entry["features"]), tuple(entry["weights"]), entry["bias"], entry["threshold"])
+
+
 def judge(
     passages: Sequence[Passage],
     *,
     source_chars: int,
     derived_chars: int,
     similarity: float,
+    document: DocumentEvidence | None = None,
+    semantic: bool = True,
     source_date: str | None = None,
     derived_date: str | None = None,
 ) -> Verdict:
@@ -115,9 +154,24 @@ def judge(
         f"({verbatim:.0%} verbatim, {edited:.0%} edited, {paraphrased:.0%} paraphrased)",
         f"{coverage:.0%} of the source reappears in the derived text",
     ]
-    if reuse >= WHOLLY_DERIVED_REUSE and (copied >= COPIED_WORDING_REUSE or paraphrased >= PARAPHRASE_REUSE):
+    by_passages = copied >= COPIED_WORDING_REUSE or paraphrased >= PARAPHRASE_REUSE
+    document_probability = load_document_model(semantic).probability(document) if document else 0.0
+    by_document = document is not None and document_probability >= load_document_model(semantic).threshold
+    if document is not None:
+        evidence.append(
+            f"{document.containment:.0%} of the derived text's content words and "
+            f"{document.bigram_containment:.0%} of its word pairs occur in the source"
+            + (
+                f"; its sentences are {document.mean_best_cosine:.2f} similar to their closest source sentence on average"
+                if semantic
+                else ""
+            )
+            + f" (document-level probability of derivation {document_probability:.2f})"
+        )
+    taken = max(reuse, document.containment if by_document and document else 0.0)
+    if (by_passages or by_document) and taken >= WHOLLY_DERIVED_REUSE:
         label: VerdictLabel = "wholly_derived"
-    elif copied >= COPIED_WORDING_REUSE or paraphrased >= PARAPHRASE_REUSE:
+    elif by_passages or by_document:
         label = "partially_derived"
     elif reuse >= SAME_STORY_REUSE or similarity >= SAME_STORY_SIMILARITY:
         label = "same_story"
@@ -142,6 +196,8 @@ def judge(
         reuse_edited=edited,
         reuse_paraphrased=paraphrased,
         similarity=similarity,
+        document=document,
+        document_probability=document_probability,
         evidence=evidence,
     )
 
