@@ -131,6 +131,7 @@ class Collection:
         report = AddReport()
         tick = progress or (lambda stage, n, total: None)
         with Store(self.path) as store:
+            store.check_lsh_layout()
             lock = (
                 store.writer_lock() if self._lock_timeout is None else store.writer_lock(self._lock_timeout)
             )
@@ -296,6 +297,7 @@ class Collection:
 
             article = read_article(article)
         with Store(self.path, create=False) as store:
+            store.check_lsh_layout()
             stored = store.find_by_hash_and_id(content_hash(article), article.id)
             if stored is not None:
                 rows = store.pairs(doc=stored.doc)
@@ -456,7 +458,10 @@ def compare_pair(
         confidence=direction_confidence(source.date, derived.date, text_direction),
         jaccard=evidence[0],
         cosine=evidence[1],
-        facts_agree=facts_agreement(source.text, derived.text),
+        # Titles count: a notice's company is often named only in its headline.
+        facts_agree=facts_agreement(
+            f"{source.title or ''}\n{source.text}", f"{derived.title or ''}\n{derived.text}"
+        ),
         comparison=result.to_dict(),
     )
 

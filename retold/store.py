@@ -152,12 +152,6 @@ class Store:
                     f"{self.path} is a retold store of schema version {version}, this retold reads version "
                     f"{SCHEMA_VERSION}; re-index into a new file with `retold index FILES --db NEW.db`"
                 )
-            row = self.db.execute("SELECT value FROM meta WHERE key='lsh'").fetchone()
-            if row is None or row[0] != _lsh_layout():
-                raise StoreError(
-                    f"{self.path} was indexed with other MinHash LSH settings ({row[0] if row else 'unknown'}, "
-                    f"this retold uses {_lsh_layout()}); re-index into a new file with `retold index FILES --db NEW.db`"
-                )
             return
         if tables:
             raise StoreError(
@@ -172,6 +166,15 @@ class Store:
             + f"INSERT OR IGNORE INTO meta VALUES ('lsh', '{_lsh_layout()}');"
             + "COMMIT;"
         )
+
+    def check_lsh_layout(self) -> None:
+        """Refuse to add or look up by band keys made with other MinHash/LSH settings (reading is fine)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='lsh'").fetchone()
+        if row is None or row[0] != _lsh_layout():
+            raise StoreError(
+                f"{self.path} was indexed with other MinHash LSH settings ({row[0] if row else 'unknown'}, "
+                f"this retold uses {_lsh_layout()}); re-index into a new file with `retold index FILES --db NEW.db`"
+            )
 
     def close(self) -> None:
         self.db.close()

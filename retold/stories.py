@@ -26,8 +26,10 @@ LINKING = (*DERIVED, "same_story")
 # apart is a recurring notice (weekly crop reviews, monthly earnings), not one story. Reuters-21578's
 # rewritten follow-ups fall within one day of their first version.
 STORY_WINDOW_DAYS = 3.0
-# A pair shares the event's facts when at least this share of the smaller text's numbers appear in the
-# other. Rewrites keep most figures; templated earnings notices share almost none beyond the year.
+# A pair shares the event's facts when at least this share of the smaller text's figures (and names)
+# appear in the other. Rewrites keep most; templated earnings and dividend notices share almost none
+# (Reuters-21578: "<bank> raises prime rate to 7-3/4 pct" notices of different banks agree on the
+# figures but share none of the names).
 MIN_FACTS_AGREE = 0.5
 # Below this many numbers in either text there is too little to say the facts disagree.
 MIN_NUMBERS = 3
@@ -40,6 +42,16 @@ CONFIDENCE_TEXT = 0.7
 CONFIDENCE_NONE = 0.5
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
+_NAME = regex.compile(r"\b\p{Lu}[\p{Ll}\p{Lu}'’-]+")
+# Capitalised words that open sentences or name months and days, not the actors of a story.
+_NOT_NAMES = set(
+    "the a an in on at for of to and but or it its he she they we i this that these those there here "
+    "his her their our as by with from after before when while if said says mr mrs ms dr "
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+# Below this many names in either text there is too little to say the actors differ.
+MIN_NAMES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +125,27 @@ def numbers_of(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
 
-def facts_agreement(source_text: str, derived_text: str) -> float:
-    """Share of the smaller text's figures found in the other (1.0 when either has too few figures)."""
-    a, b = numbers_of(source_text), numbers_of(derived_text)
-    if min(len(a), len(b)) < MIN_NUMBERS:
+def names_of(text: str) -> set[str]:
+    """Capitalised words that are not common sentence openers: a rough set of the names a text cites."""
+    return {w for w in _NAME.findall(text) if w.lower() not in _NOT_NAMES}
+
+
+def _agreement(a: set[str], b: set[str], minimum: int) -> float:
+    if min(len(a), len(b)) < minimum:
         return 1.0
     return len(a & b) / min(len(a), len(b))
+
+
+def facts_agreement(source_text: str, derived_text: str) -> float:
+    """How far two texts state the same facts: the lower of their figure and name agreements.
+
+    Each is the share of the smaller set found in the other (1.0 when either text has too few to
+    tell). A rewrite keeps most figures and names of what it took; a template filled for another
+    event (another company's dividend, another bank's rate rise) keeps the wording and changes them.
+    """
+    numbers = _agreement(numbers_of(source_text), numbers_of(derived_text), MIN_NUMBERS)
+    names = _agreement(names_of(source_text), names_of(derived_text), MIN_NAMES)
+    return min(numbers, names)
 
 
 def days_apart(a: str | None, b: str | None) -> float | None:
@@ -135,7 +162,12 @@ def days_apart(a: str | None, b: str | None) -> float | None:
 
 
 def is_template_link(link: Link) -> bool:
-    """True when a reuse link joins two different events (same wording, other facts or other days)."""
+    """True when a reuse link joins two different events (same wording, other facts or other days).
+
+    Only derived links are judged: a same_story verdict already says "one event, written apart".
+    """
+    if link.label not in DERIVED:
+        return False
     if link.facts_agree < MIN_FACTS_AGREE:
         return True
     apart = days_apart(link.source_date, link.derived_date)

@@ -53,8 +53,8 @@ def test_store_with_other_lsh_settings_is_refused(tmp_path):
     db.execute("UPDATE meta SET value='128perm-5shingle-32x4' WHERE key='lsh'")
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="other MinHash LSH settings.*re-index"):
-        Store(path)
+    with Store(path) as store, pytest.raises(StoreError, match="other MinHash LSH settings.*re-index"):
+        store.check_lsh_layout()
 
 
 def test_foreign_files_are_refused(tmp_path):

@@ -111,3 +111,13 @@ def test_forest_invariants(raw):
             while parent[node] is not None:
                 node, steps = parent[node], steps + 1
                 assert steps <= len(members)
+
+
+def test_names_disagreeing_mark_a_template_and_same_story_links_are_never_templates():
+    chemical = "Chemical Bank of New York said it raised its prime rate to 7-3/4 pct, effective today."
+    marine = "Marine Midland Banks Inc said it raised its prime rate to 7-3/4 pct, effective today."
+    assert facts_agreement(chemical, marine) < 0.5
+    assert facts_agreement(chemical, chemical + " Other banks are expected to follow.") == 1.0
+    story = link("a", "b", "same_story", 0.1, facts_agree=0.0)
+    assert not is_template_link(story)
+    assert [s.articles for s in group_stories([story])] == [["a", "b"]]
