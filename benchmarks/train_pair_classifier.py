@@ -293,17 +293,29 @@ def main() -> None:
         f"chosen: epoch {epoch}, dev F1 {dev_f1:.4f}, threshold {threshold:.3f}; training took {elapsed / 60:.1f} min"
     )
 
+    # Paraphrase is symmetric, and averaging the probabilities of (a, b) and (b, a) was better on dev
+    # (0.871 -> 0.878 F1 on the first run), so retold scores both orders; the threshold is re-chosen
+    # on dev for the averaged score, from the delta as saved (fp16).
+    chosen = CrossEncoder(args.method, args.rank, args.alpha)
+    apply_delta(chosen, {k: v.astype(np.float16).astype(np.float32) for k, v in delta.items()})
+    dev_swapped = encode(tokenizer, [(pairs[i][1], pairs[i][0]) for i in dev_index])
+    dev_probabilities = (predict(chosen, dev_encoded) + predict(chosen, dev_swapped)) / 2
+    threshold, dev_f1 = best_threshold(dev_probabilities, dev_labels)
+    print(f"both orders averaged: dev F1 {dev_f1:.4f} at threshold {threshold:.4f}")
     if not args.no_save:
+        save(args, delta, threshold, dev_f1)
         print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
 
     if not args.no_test:
-        # Reload the chosen epoch's delta (as saved, fp16) into a fresh model and score the test split once.
-        test_model = CrossEncoder(args.method, args.rank, args.alpha)
-        apply_delta(test_model, {k: v.astype(np.float16).astype(np.float32) for k, v in delta.items()})
+        # The test split, once, with the model and threshold chosen above.
         test_pairs, test_labels = read_mrpc(MRPC / "msr_paraphrase_test.txt")
-        probabilities = predict(test_model, encode(tokenizer, test_pairs))
+        probabilities = (
+            predict(chosen, encode(tokenizer, test_pairs))
+            + predict(chosen, encode(tokenizer, [(b, a) for a, b in test_pairs]))
+        ) / 2
         print(
-            f"MRPC test F1 (torch fp32, threshold {threshold:.3f}): {f1_at(probabilities, test_labels, threshold):.4f}; "
+            f"MRPC test F1 (torch fp32, both orders, threshold {threshold:.4f}): "
+            f"{f1_at(probabilities, test_labels, threshold):.4f}; "
             f"accuracy {np.mean((probabilities >= threshold) == test_labels):.4f}"
         )
 
@@ -336,6 +348,7 @@ def save(args: argparse.Namespace, delta: dict[str, np.ndarray], threshold: floa
         "meta/dev_f1": np.array(dev_f1, dtype=np.float32),
         "meta/lora_scale": np.array(args.alpha / args.rank, dtype=np.float32),
         "meta/max_tokens": np.array(MAX_TOKENS),
+        "meta/symmetric": np.array(1),  # the threshold is for the mean of both orders' probabilities
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     partial = args.out.with_suffix(".partial.npz")
