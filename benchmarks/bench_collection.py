@@ -171,6 +171,11 @@ def bench_ai() -> None:
             "--paraphrase",
         )
         _, out = run_retold("stories", "--db", db, "--format", "json")
+        _, pairs_out = run_retold("pairs", "--db", db)
+    pair_label = {}
+    for line in pairs_out.splitlines():
+        row = json.loads(line)
+        pair_label[frozenset((row["source"], row["derived"]))] = row["label"]
     stories = json.loads(out)["stories"]
     story_of = {a: s for s in stories for a in s["articles"]}
     kids: dict[str, list[dict]] = defaultdict(list)
@@ -178,6 +183,7 @@ def bench_ai() -> None:
         kids[g["human_id"]].append(g)
     one_story = origin_ok = 0
     rephrase_ok = rephrase_n = generated_ok = generated_n = 0
+    rephrase_pair_ok = generated_pair_ok = 0
     for original, children in kids.items():
         story = story_of.get(original)
         members = {original, *(c["id"] for c in children)}
@@ -191,10 +197,12 @@ def bench_ai() -> None:
             if c["kind"].startswith("rephrase"):
                 rephrase_n += 1
                 rephrase_ok += bool(m and m["parent"] == original and m["label"] in DERIVED)
+                rephrase_pair_ok += pair_label.get(frozenset((original, c["id"]))) in DERIVED
             else:
                 generated_n += 1
                 # same_story: in the original's story, not derived from it
                 generated_ok += bool(m and story is story_of.get(original) and m["label"] not in DERIVED)
+                generated_pair_ok += pair_label.get(frozenset((original, c["id"]))) == "same_story"
     print(
         json.dumps(
             {
@@ -202,8 +210,10 @@ def bench_ai() -> None:
                 "originals": len(kids),
                 "original_with_its_4_in_one_story": one_story,
                 "origin_is_the_original": origin_ok,
-                "rephrasings_derived_from_original": f"{rephrase_ok}/{rephrase_n}",
-                "generations_same_story_not_derived": f"{generated_ok}/{generated_n}",
+                "forest_rephrasing_parent_is_original": f"{rephrase_ok}/{rephrase_n}",
+                "forest_generation_not_derived": f"{generated_ok}/{generated_n}",
+                "pair_original_rephrasing_derived": f"{rephrase_pair_ok}/{rephrase_n}",
+                "pair_original_generation_same_story": f"{generated_pair_ok}/{generated_n}",
                 "stories": len(stories),
                 "index_s": round(index_s, 2),
             }

@@ -121,3 +121,20 @@ def test_names_disagreeing_mark_a_template_and_same_story_links_are_never_templa
     story = link("a", "b", "same_story", 0.1, facts_agree=0.0)
     assert not is_template_link(story)
     assert [s.articles for s in group_stories([story])] == [["a", "b"]]
+
+
+def test_a_chain_is_claimed_only_when_clearly_stronger_than_the_direct_link():
+    near_tie = [
+        link("orig", "r1", reuse=0.56, conf=0.7),
+        link("r1", "r2", "partially_derived", 0.61, 0.7),
+        link("orig", "r2", reuse=0.60, conf=0.7),
+    ]
+    [story] = group_stories(near_tie)
+    assert {m.id: m.parent for m in story.members}["r2"] == "orig"
+    clear_chain = [
+        link("wire", "paper", reuse=0.9, conf=0.9),
+        link("paper", "blog", reuse=0.95, conf=0.9),
+        link("wire", "blog", "partially_derived", 0.4, 0.9),
+    ]
+    [story] = group_stories(clear_chain)
+    assert {m.id: m.parent for m in story.members}["blog"] == "paper"
