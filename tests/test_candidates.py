@@ -73,7 +73,8 @@ def test_large_buckets_stay_connected_without_their_square():
 
 
 words = st.lists(
-    st.sampled_from(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]), max_size=60
+    st.sampled_from(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]),
+    max_size=60,
 )
 
 

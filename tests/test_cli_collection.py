@@ -81,8 +81,9 @@ def test_stories_json_show_and_html(indexed, tmp_path):
     index = (out / "index.html").read_text()
     assert f'href="{story["id"]}.html"' in index
     page = (out / f"{story['id']}.html").read_text()
-    assert "pairs/wire__paper.html" in page
-    assert "Kessel Lake" in (out / "pairs" / "wire__paper.html").read_text()
+    [pair_page] = list((out / "pairs").glob("wire__paper-*.html"))
+    assert f"pairs/{pair_page.name}" in page
+    assert "Kessel Lake" in pair_page.read_text()
 
 
 def test_find_unindexed_file(indexed, tmp_path):

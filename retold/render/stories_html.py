@@ -7,6 +7,7 @@ JavaScript needed for the story pages); each edge links to the pair's full compa
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -72,7 +73,9 @@ def write_stories_report(collection: Any, stories: list[Story], folder: str | os
 
 
 def pair_file_name(source: str, derived: str) -> str:
-    return f"{_slug(source)}__{_slug(derived)}.html"
+    """A file name per pair: readable slugs, plus a hash so that ids differing only in punctuation differ."""
+    digest = hashlib.sha1(f"{source}\n{derived}".encode()).hexdigest()[:8]
+    return f"{_slug(source)}__{_slug(derived)}-{digest}.html"
 
 
 def _story_page(story: Story, titles: dict[str, str | None]) -> str:
