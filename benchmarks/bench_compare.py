@@ -257,6 +257,8 @@ class CachedEncoder:
     def __init__(self, encoder: Any) -> None:
         self._encoder = encoder
         self._cache: dict[str, Any] = {}
+        self.dimensions = encoder.dimensions
+        self.name = encoder.name
 
     def encode(self, texts: Sequence[str]) -> Any:
         import numpy as np

@@ -126,8 +126,8 @@ def band_decision(pf: np.ndarray, ce_yes: np.ndarray, lo: float, hi: float) -> n
 def band_table(pf: np.ndarray, ce_yes: np.ndarray, y: np.ndarray, f_threshold: float) -> list[tuple[float, float, float, float]]:
     """(F1, share to the cross-encoder, lo, hi) for every band on the grid that contains f_threshold."""
     rows = []
-    for lo in GRID[GRID <= f_threshold]:
-        for hi in GRID[GRID >= f_threshold]:
+    for lo in GRID[f_threshold >= GRID]:
+        for hi in GRID[f_threshold <= GRID]:
             rows.append((f1(band_decision(pf, ce_yes, lo, hi), y), float(np.mean(in_band(pf, lo, hi))), lo, hi))
     return rows
 

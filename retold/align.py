@@ -76,6 +76,11 @@ EDITED_MIN_SIMILARITY = 0.6
 # best-scoring single candidate is often a look-alike sentence elsewhere (the same figure or place),
 # not the half of the split; 3 found the splits of the bundled rewrite.
 SPLIT_CENTRES = 3
+# A sentence keeping this share of its words in order with a lexical candidate is settled by its wording
+# (it will be verbatim or edited) and is not encoded: the model is most of the cost of a comparison and
+# adds nothing there. 0.8 is above EDITED_MIN_SIMILARITY with a margin, so a settled pair is never one
+# the model would have had to judge.
+SETTLED_BY_WORDING = 0.8
 # A group larger than this on either side is a chain of look-alike sentences (lists, repeated
 # boilerplate), not one rewrite: it is cut back to its mutual-best links.
 MAX_GROUP_SIDE = 6
@@ -96,8 +101,31 @@ class AlignmentInput:
         return cls(sentences, [SentenceFeatures.of(s.text) for s in sentences], embeddings)
 
 
-def _candidate_pairs(source: AlignmentInput, derived: AlignmentInput) -> set[tuple[int, int]]:
-    n, m = len(source.sentences), len(derived.sentences)
+def settled_by_wording(
+    source: Sequence[SentenceFeatures], derived: Sequence[SentenceFeatures]
+) -> tuple[set[int], set[int]]:
+    """Sentences whose wording alone settles their alignment, so the embedding model need not read them.
+
+    A sentence is settled when a lexical candidate on the other side keeps at least
+    SETTLED_BY_WORDING of its words in order: that pair will be verbatim or edited whatever the model
+    says. Returns (settled source indices, settled derived indices).
+    """
+    src = AlignmentInput([], list(source), None)
+    der = AlignmentInput([], list(derived), None)
+    settled_source: set[int] = set()
+    settled_derived: set[int] = set()
+    for i, j in _candidate_pairs(src, der, len(source), len(derived)):
+        if i in settled_source and j in settled_derived:
+            continue
+        if source[i].normalized == derived[j].normalized or (
+            word_edit_similarity(source[i], derived[j]) >= SETTLED_BY_WORDING
+        ):
+            settled_source.add(i)
+            settled_derived.add(j)
+    return settled_source, settled_derived
+
+
+def _candidate_pairs(source: AlignmentInput, derived: AlignmentInput, n: int, m: int) -> set[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     if source.embeddings is not None and derived.embeddings is not None and n and m:
         cosine = derived.embeddings @ source.embeddings.T  # (m, n)
@@ -227,30 +255,49 @@ def align_passages(
     scorer: PairScorer,
     source_embeddings: np.ndarray | None = None,
     derived_embeddings: np.ndarray | None = None,
+    *,
+    source_features: list[SentenceFeatures] | None = None,
+    derived_features: list[SentenceFeatures] | None = None,
+    lexical_scorer: PairScorer | None = None,
 ) -> list[Passage]:
     """Align two segmented articles into passages that cover every sentence of both exactly once.
 
     Embeddings (rows of unit length, one per sentence) add the semantic evidence; without them the
-    alignment is lexical and ``scorer`` must be the lexical scorer.
+    alignment is lexical and ``scorer`` must be the lexical scorer. A zero row marks a sentence that was
+    not encoded (settled by its wording); its pairs are scored by ``lexical_scorer``.
     """
-    src = AlignmentInput.of(source_sentences, source_embeddings)
-    der = AlignmentInput.of(derived_sentences, derived_embeddings)
+    src = AlignmentInput(
+        source_sentences,
+        source_features or [SentenceFeatures.of(s.text) for s in source_sentences],
+        source_embeddings,
+    )
+    der = AlignmentInput(
+        derived_sentences,
+        derived_features or [SentenceFeatures.of(s.text) for s in derived_sentences],
+        derived_embeddings,
+    )
     n, m = len(src.sentences), len(der.sentences)
 
-    candidates = sorted(_candidate_pairs(src, der))
+    candidates = sorted(_candidate_pairs(src, der, n, m))
     probability: dict[tuple[int, int], float] = {}
     if candidates:
-        rows = []
+        semantic_rows, lexical_rows = [], []
         for i, j in candidates:
             cosine = 0.0
             if src.embeddings is not None and der.embeddings is not None:
-                cosine = float(src.embeddings[i] @ der.embeddings[j])
-            rows.append(pair_features(src.features[i], der.features[j], cosine))
-        scores = scorer.probability(rows)
-        for (i, j), score, row in zip(candidates, scores, rows, strict=True):
-            same_words = src.features[i].normalized == der.features[j].normalized
-            probability[(i, j)] = 1.0 if same_words else float(score)
-            del row
+                a, b = src.embeddings[i], der.embeddings[j]
+                if lexical_scorer is not None and not (a.any() and b.any()):
+                    lexical_rows.append((i, j, pair_features(src.features[i], der.features[j], 0.0)))
+                    continue
+                cosine = float(a @ b)
+            semantic_rows.append((i, j, pair_features(src.features[i], der.features[j], cosine)))
+        for rows, pair_scorer in ((semantic_rows, scorer), (lexical_rows, lexical_scorer)):
+            if not rows or pair_scorer is None:
+                continue
+            scores = pair_scorer.probability([row for _, _, row in rows])
+            for (i, j, _), score in zip(rows, scores, strict=True):
+                same_words = src.features[i].normalized == der.features[j].normalized
+                probability[(i, j)] = 1.0 if same_words else float(score)
 
     # Best counterpart of each sentence; among equal scores (a repeated sentence, a duplicated line) the
     # one at the nearest relative position, so repeats pair up in order instead of all on the first.

@@ -11,6 +11,7 @@ from retold.errors import EmptyInputError, InputError, ModelUnavailableError
 if TYPE_CHECKING:
     from retold.align import Passage
     from retold.segment import Sentence
+    from retold.similarity import SentenceFeatures
     from retold.verdict import Verdict
 
 
@@ -89,7 +90,7 @@ class Comparer:
         from retold.align import align_passages
         from retold.embed import covers_language
         from retold.segment import detect_language, split_sentences
-        from retold.similarity import document_evidence, load_scorer
+        from retold.similarity import SentenceFeatures, document_evidence, load_scorer
         from retold.verdict import content_size, judge
 
         source_article = _as_article(source, "source")
@@ -130,9 +131,13 @@ class Comparer:
         else:
             notes.append("lexical alignment only (--lexical-only)")
 
+        source_features = [SentenceFeatures.of(s.text) for s in source_sentences]
+        derived_features = [SentenceFeatures.of(s.text) for s in derived_sentences]
         source_embeddings = derived_embeddings = None
         if semantic:
-            source_embeddings, derived_embeddings = self._embed(source_sentences, derived_sentences)
+            source_embeddings, derived_embeddings = self._embed(
+                source_sentences, derived_sentences, source_features, derived_features
+            )
             similarity = _centroid_cosine(source_embeddings, derived_embeddings)
         else:
             similarity = _word_cosine(source_sentences, derived_sentences)
@@ -151,6 +156,9 @@ class Comparer:
             load_scorer(semantic),
             source_embeddings,
             derived_embeddings,
+            source_features=source_features,
+            derived_features=derived_features,
+            lexical_scorer=load_scorer(False),
         )
         verdict = judge(
             passages,
@@ -175,33 +183,38 @@ class Comparer:
             comparison.facts = self._facts(source_article, derived_article, passages, notes)
         return comparison
 
-    def _embed(self, source_sentences: list[Sentence], derived_sentences: list[Sentence]) -> tuple[Any, Any]:
-        """Sentence embeddings of both sides, skipping sentences whose exact wording is on the other side.
+    def _embed(
+        self,
+        source_sentences: list[Sentence],
+        derived_sentences: list[Sentence],
+        source_features: list[SentenceFeatures],
+        derived_features: list[SentenceFeatures],
+    ) -> tuple[Any, Any]:
+        """Sentence embeddings of both sides; sentences settled by their wording are left as zero rows.
 
-        Those are settled lexically (the aligner pairs identical sentences without the model), and the
-        model is most of the cost of a comparison: a verbatim copy then costs almost no encoding.
+        The model is most of the cost of a comparison; a sentence with a (near-)identical counterpart
+        will be verbatim or edited whatever it says (``align.settled_by_wording``), so a light copy
+        costs almost no encoding.
         """
         import numpy as np
 
-        from retold.similarity import normalize
+        from retold.align import settled_by_wording
 
-        source_keys = [normalize(s.text) for s in source_sentences]
-        derived_keys = [normalize(s.text) for s in derived_sentences]
-        shared = set(source_keys) & set(derived_keys)
-        texts = [s.text for s, key in zip(source_sentences, source_keys, strict=True) if key not in shared]
-        texts += [s.text for s, key in zip(derived_sentences, derived_keys, strict=True) if key not in shared]
-        encoded = iter(self._load_encoder().encode(texts) if texts else [])
-        dimensions = 384
+        settled_source, settled_derived = settled_by_wording(source_features, derived_features)
+        texts = [s.text for i, s in enumerate(source_sentences) if i not in settled_source]
+        texts += [s.text for j, s in enumerate(derived_sentences) if j not in settled_derived]
+        encoder = self._load_encoder()
+        encoded = iter(encoder.encode(texts) if texts else [])
 
-        def fill(keys: list[str]) -> Any:
-            rows = np.zeros((len(keys), dimensions), dtype=np.float32)
-            for index, key in enumerate(keys):
-                if key not in shared:
+        def fill(sentences: list[Sentence], settled: set[int]) -> Any:
+            rows = np.zeros((len(sentences), encoder.dimensions), dtype=np.float32)
+            for index in range(len(sentences)):
+                if index not in settled:
                     rows[index] = next(encoded)
             return rows
 
-        source_rows = fill(source_keys)
-        return source_rows, fill(derived_keys)
+        source_rows = fill(source_sentences, settled_source)
+        return source_rows, fill(derived_sentences, settled_derived)
 
     def _facts(self, source: Article, derived: Article, passages: list[Passage], notes: list[str]) -> Any:
         from retold.factdiff import compare_facts
@@ -216,7 +229,7 @@ class Comparer:
 
 def _best_cosines(source_embeddings: Any, derived_embeddings: Any) -> list[float]:
     """Per derived sentence, the cosine to its closest source sentence; 1.0 for a sentence left
-    unencoded because its exact wording is in the source."""
+    unencoded because its wording settled it (a verbatim or near-verbatim counterpart)."""
     import numpy as np
 
     encoded_source = source_embeddings[np.any(source_embeddings != 0, axis=1)]

@@ -168,6 +168,11 @@ def judge(
             )
             + f" (document-level probability of derivation {document_probability:.2f})"
         )
+    if by_document and not by_passages:
+        evidence.append(
+            "derived on document evidence: the text keeps the source's vocabulary and each of its sentences "
+            "has a close source sentence, but few sentence pairs are full paraphrases (a summary or rewrite)"
+        )
     taken = max(reuse, document.containment if by_document and document else 0.0)
     if (by_passages or by_document) and taken >= WHOLLY_DERIVED_REUSE:
         label: VerdictLabel = "wholly_derived"
