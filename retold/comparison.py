@@ -71,12 +71,23 @@ class Comparer:
     Args:
         lexical_only: never load the embedding model; align on wording alone.
         facts: run the facts stage (quotes, entities, numbers, attributions).
+        verify: let the sentence-pair cross-encoder judge the sentence pairs the feature scorer is unsure
+            of (slower, more accurate; semantic path only).
     """
 
-    def __init__(self, *, lexical_only: bool = False, facts: bool = True) -> None:
+    def __init__(self, *, lexical_only: bool = False, facts: bool = True, verify: bool = True) -> None:
         self.lexical_only = lexical_only
         self.facts = facts
+        self.verify = verify
         self._encoder: Any = None
+        self._verifier: Any = None
+
+    def _load_verifier(self) -> Any:
+        if self._verifier is None:
+            from retold.pairclass import load_pair_classifier
+
+            self._verifier = load_pair_classifier()
+        return self._verifier
 
     def _load_encoder(self) -> Any:
         if self._encoder is None:
@@ -159,6 +170,7 @@ class Comparer:
             source_features=source_features,
             derived_features=derived_features,
             lexical_scorer=load_scorer(False),
+            verifier=self._load_verifier() if semantic and self.verify else None,
         )
         verdict = judge(
             passages,
@@ -272,11 +284,16 @@ def _word_cosine(source_sentences: Any, derived_sentences: Any) -> float:
     return dot / norm if norm else 0.0
 
 
-_shared: dict[tuple[bool, bool], Comparer] = {}
+_shared: dict[tuple[bool, bool, bool], Comparer] = {}
 
 
 def compare(
-    source: Article | str, derived: Article | str, *, lexical_only: bool = False, facts: bool = True
+    source: Article | str,
+    derived: Article | str,
+    *,
+    lexical_only: bool = False,
+    facts: bool = True,
+    verify: bool = True,
 ) -> Comparison:
     """Compare two articles: is ``derived`` a copy or rewrite of ``source``, passage by passage?
 
@@ -286,7 +303,7 @@ def compare(
         >>> retold.compare(open("wire.txt").read(), open("copy.txt").read()).verdict.label
         'wholly_derived'
     """
-    key = (lexical_only, facts)
+    key = (lexical_only, facts, verify)
     if key not in _shared:
-        _shared[key] = Comparer(lexical_only=lexical_only, facts=facts)
+        _shared[key] = Comparer(lexical_only=lexical_only, facts=facts, verify=verify)
     return _shared[key].compare(source, derived)
