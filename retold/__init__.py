@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Article",
     "Boilerplate",
+    "Collection",
     "Comparison",
     "Comparer",
     "EmptyInputError",
@@ -50,6 +51,10 @@ def __getattr__(name: str):  # lazy: `import retold` stays fast; heavy parts loa
         from retold.verdict import Verdict
 
         return Verdict
+    if name == "Collection":
+        from retold.collection import Collection
+
+        return Collection
     if name == "read_article":
         from retold.read import read_article
 

@@ -573,6 +573,9 @@ def _is_title_line(text: str, line: str, line_end: int) -> bool:
     return after is not None and bool(text[after.end() : after.end() + EDGE_CHARS].strip())
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
 def normalize_date(raw: str) -> str | None:
     """ISO 8601 for a date string that names a year: ``YYYY-MM-DD``, or a full timestamp when it has a
     time of day. ``None`` when it cannot be read (or names no year, which would have to be guessed)."""
@@ -581,6 +584,13 @@ def normalize_date(raw: str) -> str | None:
     value = _DATE_PREFIX.sub("", raw).strip()
     if not value or not re.search(r"\d{4}", value):
         return None
+    if _ISO_DATE.fullmatch(value):  # the common case in feeds: no need for dateutil's two parses
+        try:
+            parsed_iso = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            return parsed_iso.date().isoformat() if len(value) == 10 else parsed_iso.isoformat()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # an unknown zone name ("EST") still gives a usable local time
         try:
