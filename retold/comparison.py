@@ -191,7 +191,10 @@ class Comparer:
             notes=notes,
             id=id,
         )
-        if self.facts:
+        if self.facts and verdict.label == "unrelated":
+            # Nothing to diff between two different stories; spaCy would read ~2,000 words for nothing.
+            notes.append("facts not compared: the articles are unrelated")
+        elif self.facts:
             comparison.facts = self._facts(source_article, derived_article, passages, notes)
         return comparison
 
