@@ -99,9 +99,9 @@ def model_build(force: bool) -> None:
 @click.option("--lexical-only", is_flag=True, help="Align on wording alone; no embedding model is loaded.")
 @click.option("--no-facts", is_flag=True, help="Skip the quotes/entities/numbers comparison.")
 @click.option(
-    "--fast",
+    "--verify",
     is_flag=True,
-    help="Skip the cross-encoder check of sentence pairs the scorer is unsure of (faster, a little less accurate).",
+    help="Let a cross-encoder decide the sentence pairs the scorer is unsure of (slower; better on single sentence pairs).",
 )
 @fail_cleanly
 def compare(
@@ -112,7 +112,7 @@ def compare(
     pairs: str | None,
     lexical_only: bool,
     no_facts: bool,
-    fast: bool,
+    verify: bool,
 ) -> None:
     """Is DERIVED a copy or rewrite of SOURCE? Align them passage by passage and give the verdict.
 
@@ -128,7 +128,7 @@ def compare(
     """
     from retold.comparison import Comparer
 
-    comparer = Comparer(lexical_only=lexical_only, facts=not no_facts, verify=not fast)
+    comparer = Comparer(lexical_only=lexical_only, facts=not no_facts, verify=verify)
     if pairs:
         if source or derived:
             raise click.UsageError("give either SOURCE and DERIVED, or --pairs FILE, not both")
