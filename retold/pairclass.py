@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from retold.embed import INSTALL_HINT, _weights_dir, model_dir
+from retold.embed import INSTALL_HINT, _weights_dir, export_int8_onnx, model_dir
 from retold.errors import ModelUnavailableError
 
 MODEL_FILE = "pair-classifier-int8.onnx"
@@ -82,9 +82,9 @@ def build_pair_classifier(force: bool = False, progress: Callable[[str], None] |
     say = progress or (lambda message: None)
     weights = _weights_dir()
     try:
-        import onnx
+        import onnx  # noqa: F401  (export_int8_onnx needs it)
         import torch
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from onnxruntime.quantization import quantize_dynamic  # noqa: F401
         from transformers import AutoModel
     except ImportError as error:
         raise ModelUnavailableError(
@@ -132,45 +132,15 @@ def build_pair_classifier(force: bool = False, progress: Callable[[str], None] |
             return torch.sigmoid(self.head(pooled)).squeeze(-1)
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    dummy = torch.ones(2, 16, dtype=torch.long)
-    float_file = target.with_suffix(".fp32.onnx")
-    axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(
-        PairProbability(encoder).eval(),
-        (dummy, dummy, torch.zeros_like(dummy)),
-        str(float_file),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["probability"],
-        dynamic_axes={
-            "input_ids": axes,
-            "attention_mask": axes,
-            "token_type_ids": axes,
-            "probability": {0: "batch"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
-    quantised = target.with_suffix(".int8.onnx")
-    # MatMul-only, per-channel, reduce_range: the variant retold.embed measured as closest to fp32.
-    quantize_dynamic(
-        str(float_file),
-        str(quantised),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        reduce_range=True,
-        op_types_to_quantize=["MatMul"],
-    )
-    float_file.unlink(missing_ok=True)
     # The threshold and the delta it came from travel inside the file, so a model built from an older
     # delta is noticed at load time instead of being scored with the wrong threshold.
-    model = onnx.load(str(quantised))
-    onnx.helper.set_model_props(
-        model, {"retold.threshold": repr(threshold), "retold.delta_sha256": _delta_digest(DELTA_FILE)}
+    export_int8_onnx(
+        PairProbability(encoder).eval(),
+        target,
+        output_name="probability",
+        output_axes={0: "batch"},
+        properties={"retold.threshold": repr(threshold), "retold.delta_sha256": _delta_digest(DELTA_FILE)},
     )
-    partial = target.with_suffix(".partial")
-    onnx.save(model, str(partial))
-    quantised.unlink(missing_ok=True)
-    partial.replace(target)  # atomic: a killed build never leaves a half-written model behind
     say(f"Wrote {target}")
     return target
 
