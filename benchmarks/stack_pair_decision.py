@@ -100,7 +100,12 @@ def metrics(decision: np.ndarray, y: np.ndarray) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"f1": f1, "precision": precision, "recall": recall, "accuracy": float(np.mean(decision == (y == 1)))}
+    return {
+        "f1": f1,
+        "precision": precision,
+        "recall": recall,
+        "accuracy": float(np.mean(decision == (y == 1))),
+    }
 
 
 def f1(decision: np.ndarray, y: np.ndarray) -> float:
@@ -123,16 +128,22 @@ def band_decision(pf: np.ndarray, ce_yes: np.ndarray, lo: float, hi: float) -> n
     return np.where(in_band(pf, lo, hi), ce_yes, pf > hi)
 
 
-def band_table(pf: np.ndarray, ce_yes: np.ndarray, y: np.ndarray, f_threshold: float) -> list[tuple[float, float, float, float]]:
+def band_table(
+    pf: np.ndarray, ce_yes: np.ndarray, y: np.ndarray, f_threshold: float
+) -> list[tuple[float, float, float, float]]:
     """(F1, share to the cross-encoder, lo, hi) for every band on the grid that contains f_threshold."""
     rows = []
     for lo in GRID[f_threshold >= GRID]:
         for hi in GRID[f_threshold <= GRID]:
-            rows.append((f1(band_decision(pf, ce_yes, lo, hi), y), float(np.mean(in_band(pf, lo, hi))), lo, hi))
+            rows.append(
+                (f1(band_decision(pf, ce_yes, lo, hi), y), float(np.mean(in_band(pf, lo, hi))), lo, hi)
+            )
     return rows
 
 
-def choose_band(rows: list[tuple[float, float, float, float]], best_other: float) -> tuple[float, float, float, float]:
+def choose_band(
+    rows: list[tuple[float, float, float, float]], best_other: float
+) -> tuple[float, float, float, float]:
     """The band with the smallest cross-encoder share among those within TOLERANCE of the best dev F1
     (of any candidate); ties: higher F1, then the narrower band."""
     best = max(best_other, max(r[0] for r in rows))
@@ -160,7 +171,9 @@ def stack_fit(X: np.ndarray, y: np.ndarray) -> tuple[LogisticRegression, float]:
 # --- evaluation on dev -------------------------------------------------------------------------------
 
 
-def evaluate_dev(pf: np.ndarray, pce: np.ndarray, y: np.ndarray, f_threshold: float, ce_threshold: float) -> dict:
+def evaluate_dev(
+    pf: np.ndarray, pce: np.ndarray, y: np.ndarray, f_threshold: float, ce_threshold: float
+) -> dict:
     """Dev F1 of every candidate with parameters chosen on all of dev, and the out-of-fold estimate."""
     ce_yes = pce >= ce_threshold
     X = np.column_stack([logit(pf), logit(pce)])
@@ -212,7 +225,9 @@ def evaluate_dev(pf: np.ndarray, pce: np.ndarray, y: np.ndarray, f_threshold: fl
     result["d"]["oof"] = f1(oof["d"], y)
 
     best = max(result[k]["f1"] for k in "abd")
-    result["winner"] = "c" if result["c"]["f1"] >= best - TOLERANCE - 1e-12 else max("abd", key=lambda k: result[k]["f1"])
+    result["winner"] = (
+        "c" if result["c"]["f1"] >= best - TOLERANCE - 1e-12 else max("abd", key=lambda k: result[k]["f1"])
+    )
     return result
 
 
@@ -225,8 +240,12 @@ NAMES = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--test", action="store_true", help="evaluate the dev-chosen winner on MRPC test (once)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--test", action="store_true", help="evaluate the dev-chosen winner on MRPC test (once)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -236,7 +255,10 @@ def main() -> None:
     dev_set = set(dev_index)
     rest = [i for i in range(len(pairs)) if i not in dev_set]
     dev_pairs, y = [pairs[i] for i in dev_index], labels[dev_index]
-    print(f"MRPC train {len(pairs)} pairs: dev {len(dev_index)} ({int(y.sum())} positive), rest {len(rest)}", flush=True)
+    print(
+        f"MRPC train {len(pairs)} pairs: dev {len(dev_index)} ({int(y.sum())} positive), rest {len(rest)}",
+        flush=True,
+    )
 
     scorer = load_scorer(semantic=True)
     classifier = load_pair_classifier()
@@ -245,8 +267,11 @@ def main() -> None:
     t0 = time.perf_counter()
     pce = classifier.score(dev_pairs)
     ce_rate = len(dev_pairs) / (time.perf_counter() - t0)
-    print(f"features for {len(pairs)} pairs and cross-encoder for {len(dev_pairs)} dev pairs "
-          f"({ce_rate:.0f} pairs/s) in {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"features for {len(pairs)} pairs and cross-encoder for {len(dev_pairs)} dev pairs "
+        f"({ce_rate:.0f} pairs/s) in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
 
     # The feature scorer refitted without dev (the bias check).
     rest_X = X_train[rest]
@@ -260,8 +285,10 @@ def main() -> None:
     print()
     print(f"## MRPC dev split ({len(y)} pairs), F1 of 'paraphrase'")
     print()
-    print("| rule | parameters (chosen on dev) | dev F1 | out-of-fold F1 | share to cross-encoder | "
-          "dev F1, feature scorer refit without dev |")
+    print(
+        "| rule | parameters (chosen on dev) | dev F1 | out-of-fold F1 | share to cross-encoder | "
+        "dev F1, feature scorer refit without dev |"
+    )
     print("|---|---|---|---|---|---|")
     for k in "abcd":
         r, h = results[k], held[k]
@@ -270,9 +297,11 @@ def main() -> None:
         print(f"| {NAMES[k]} | {r['params']} | {r['f1']:.4f} | {r['oof']:.4f} | {share} | {held_text} |")
     bf, bs, blo, bhi = results["c"]["best_band"]
     print()
-    print(f"Best band on dev regardless of cost: lo {blo:.2f}, hi {bhi:.2f}, F1 {bf:.4f}, {bs:.1%} to the "
-          f"cross-encoder. Winner on dev: {NAMES[results['winner']]} ({results[results['winner']]['params']}); "
-          f"with the refit feature scorer it would be {NAMES[held['winner']]} ({held[held['winner']]['params']}).")
+    print(
+        f"Best band on dev regardless of cost: lo {blo:.2f}, hi {bhi:.2f}, F1 {bf:.4f}, {bs:.1%} to the "
+        f"cross-encoder. Winner on dev: {NAMES[results['winner']]} ({results[results['winner']]['params']}); "
+        f"with the refit feature scorer it would be {NAMES[held['winner']]} ({held[held['winner']]['params']})."
+    )
     print(f"Dev phase: {time.perf_counter() - started:.0f} s")
     if not args.test:
         return
@@ -306,13 +335,17 @@ def main() -> None:
     wall = time.perf_counter() - t0
     m = metrics(decision, test_y)
     print()
-    print(f"## MRPC test ({len(test_pairs)} pairs), evaluated once: {NAMES[winner]}, {results[winner]['params']}")
+    print(
+        f"## MRPC test ({len(test_pairs)} pairs), evaluated once: {NAMES[winner]}, {results[winner]['params']}"
+    )
     print()
     print("| F1 | precision | recall | accuracy | share to cross-encoder | wall time |")
     print("|---|---|---|---|---|---|")
-    print(f"| {m['f1']:.4f} | {m['precision']:.4f} | {m['recall']:.4f} | {m['accuracy']:.4f} | "
-          f"{np.mean(routed):.1%} ({int(routed.sum())} pairs) | {wall:.1f} s (embeddings + features "
-          f"{t_features:.1f} s, cross-encoder {t_ce:.1f} s) |")
+    print(
+        f"| {m['f1']:.4f} | {m['precision']:.4f} | {m['recall']:.4f} | {m['accuracy']:.4f} | "
+        f"{np.mean(routed):.1%} ({int(routed.sum())} pairs) | {wall:.1f} s (embeddings + features "
+        f"{t_features:.1f} s, cross-encoder {t_ce:.1f} s) |"
+    )
     print(f"\nTotal: {time.perf_counter() - started:.0f} s")
 
 

@@ -53,7 +53,10 @@ def main() -> None:
     b = encoder.encode([p[2] for p in pairs])
     cosines = (a * b).sum(axis=1)
     X = np.array(
-        [pair_features(SentenceFeatures.of(s1), SentenceFeatures.of(s2), float(c)) for (_, s1, s2), c in zip(pairs, cosines, strict=True)]
+        [
+            pair_features(SentenceFeatures.of(s1), SentenceFeatures.of(s2), float(c))
+            for (_, s1, s2), c in zip(pairs, cosines, strict=True)
+        ]
     )
     y = np.array([p[0] for p in pairs])
     print(f"MRPC train: {len(pairs)} pairs")
