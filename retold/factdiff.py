@@ -446,14 +446,20 @@ def _word_diff(source_text: str, derived_text: str) -> list[tuple[str, str]]:
         autojunk=False,
     )  # fmt: skip
     ops: list[tuple[str, str]] = []
+
+    def add(op: str, tokens: list[str]) -> None:
+        # Each piece after the first carries the space before it (as retold.align.word_diff does), so
+        # joining equal + insert pieces reads as the derived quote and equal + delete as the source one.
+        ops.append((op, (" " if ops else "") + " ".join(tokens)))
+
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal":
-            ops.append(("equal", " ".join(derived_tokens[b0:b1])))
+            add("equal", derived_tokens[b0:b1])
             continue
         if a1 > a0:
-            ops.append(("delete", " ".join(source_tokens[a0:a1])))
+            add("delete", source_tokens[a0:a1])
         if b1 > b0:
-            ops.append(("insert", " ".join(derived_tokens[b0:b1])))
+            add("insert", derived_tokens[b0:b1])
     return ops
 
 

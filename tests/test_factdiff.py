@@ -51,7 +51,7 @@ def test_reworded_quote_is_altered_with_word_diff_and_passage():
     altered = result.altered_quotes
     assert len(altered) == 1 and altered[0].passage == 7 and altered[0].speaker == "Mayor Ana Ruiz"
     ops = {(op, text) for op, text in altered[0].diff or []}
-    assert ("delete", "house,") in ops and ("insert", "home,") in ops
+    assert ("delete", " house,") in ops and ("insert", " home,") in ops  # pieces carry their leading space
     assert result.to_dict()["quotes"][0]["status"] == "altered"  # altered quotations come first
 
 

@@ -45,7 +45,7 @@ BOILERPLATE_NAMES = {
 def render_html(comparison: Comparison) -> str:
     """The whole report as one HTML document (UTF-8, inline CSS and JS, works offline)."""
     facts = facts_of(comparison)
-    title = f"retold: {_name(comparison.derived, 'derived')} vs {_name(comparison.source, 'source')}"
+    title = f"retold: {_name(comparison.source, 'source')} (source) → {_name(comparison.derived, 'derived')} (derived)"
     body = "\n".join(
         [
             f"<h1>{_e(title)}</h1>",
