@@ -6,6 +6,7 @@ import csv
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(os.environ.get("RETOLD_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
 
@@ -19,6 +20,15 @@ def mrpc(split: str) -> list[tuple[int, str, str]]:
     text = (ROOT / "mrpc" / f"msr_paraphrase_{split}.txt").read_text(encoding="utf-8-sig").replace("\r", "")
     rows = [line.split("\t") for line in text.splitlines()[1:] if line.strip()]
     return [(int(r[0]), r[3], r[4]) for r in rows]
+
+
+def mrpc_pairs(split: str) -> tuple[list[tuple[str, str]], Any]:
+    """MRPC as (sentence pairs, 0/1 label array), in file order (the training scripts' dev split
+    indexes into this order)."""
+    import numpy as np
+
+    rows = mrpc(split)
+    return [(a, b) for _, a, b in rows], np.array([label for label, _, _ in rows], dtype=np.int64)
 
 
 def sts(split: str) -> list[tuple[str, float, str, str]]:

@@ -56,19 +56,6 @@ GRID = np.round(np.arange(0, 101) / 100, 2)
 FOLDS = 5
 
 
-def read_mrpc(path: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
-    """As benchmarks/train_pair_classifier.read_mrpc (same line splitting, so the same indices)."""
-    lines = path.read_text(encoding="utf-8-sig").replace("\r", "").split("\n")
-    pairs, labels = [], []
-    for line in lines[1:]:
-        if not line.strip():
-            continue
-        quality, _, _, first, second = line.split("\t")
-        pairs.append((first, second))
-        labels.append(int(quality))
-    return pairs, np.array(labels, dtype=np.int64)
-
-
 def dev_split(labels: np.ndarray) -> list[int]:
     """The dev indices of benchmarks/train_pair_classifier.py: stratified, rng = random.Random(13)."""
     rng = random.Random(SEED)
@@ -249,7 +236,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
 
-    pairs, labels = read_mrpc(datasets.ROOT / "mrpc" / "msr_paraphrase_train.txt")
+    pairs, labels = datasets.mrpc_pairs("train")
     assert [(a, b) for _, a, b in datasets.mrpc("train")] == pairs
     dev_index = dev_split(labels)
     dev_set = set(dev_index)
@@ -308,7 +295,7 @@ def main() -> None:
 
     # --- MRPC test, once, the winner only ---
     winner = results["winner"]
-    test_pairs, test_y = read_mrpc(datasets.ROOT / "mrpc" / "msr_paraphrase_test.txt")
+    test_pairs, test_y = datasets.mrpc_pairs("test")
     t0 = time.perf_counter()
     routed = np.ones(len(test_pairs), dtype=bool)
     if winner != "a":

@@ -14,7 +14,7 @@ Model selection never looks at the test split: a stratified 10% dev split is car
 (fixed seed); the epoch with the best dev F1 is kept and the decision threshold is the one that
 maximises F1 on dev. The test F1 is printed once, at the end, from that model and threshold.
 
-Reads data only from /work/shared/datasets (override with $RETOLD_DATASETS). Writes the delta to
+Reads data only from ../shared/datasets (override with $RETOLD_DATASETS), through benchmarks/datasets.py. Writes the delta to
 retold/data/pair_classifier.npz (fp16) unless --no-save.
 """
 
@@ -32,28 +32,16 @@ from pathlib import Path
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import datasets  # noqa: E402
 import torch  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 from transformers import AutoModel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DATASETS = Path(os.environ.get("RETOLD_DATASETS", "/work/shared/datasets"))
-MRPC = DATASETS / "mrpc"
 MAX_TOKENS = 128
 SEED = 13
-
-
-def read_mrpc(path: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
-    """Pairs and 0/1 labels from an MSR paraphrase TSV (utf-8-sig, CRLF, header line)."""
-    lines = path.read_text(encoding="utf-8-sig").replace("\r", "").split("\n")
-    pairs, labels = [], []
-    for line in lines[1:]:
-        if not line.strip():
-            continue
-        quality, _, _, first, second = line.split("\t")
-        pairs.append((first, second))
-        labels.append(int(quality))
-    return pairs, np.array(labels, dtype=np.int64)
 
 
 def weights_dir() -> Path:
@@ -222,7 +210,7 @@ def main() -> None:
     rng = random.Random(SEED)
     started = time.perf_counter()
 
-    pairs, labels = read_mrpc(MRPC / "msr_paraphrase_train.txt")
+    pairs, labels = datasets.mrpc_pairs("train")
     # Stratified dev split from train, fixed seed.
     dev_index: list[int] = []
     for label in (0, 1):
@@ -308,7 +296,7 @@ def main() -> None:
 
     if not args.no_test:
         # The test split, once, with the model and threshold chosen above.
-        test_pairs, test_labels = read_mrpc(MRPC / "msr_paraphrase_test.txt")
+        test_pairs, test_labels = datasets.mrpc_pairs("test")
         probabilities = (
             predict(chosen, encode(tokenizer, test_pairs))
             + predict(chosen, encode(tokenizer, [(b, a) for a, b in test_pairs]))
@@ -327,7 +315,7 @@ def evaluate_built() -> None:
 
     build_pair_classifier(progress=print)
     classifier = load_pair_classifier()
-    test_pairs, test_labels = read_mrpc(MRPC / "msr_paraphrase_test.txt")
+    test_pairs, test_labels = datasets.mrpc_pairs("test")
     classifier.score(test_pairs[:64])  # warm-up
     started = time.perf_counter()
     probabilities = classifier.score(test_pairs)
