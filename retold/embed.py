@@ -82,22 +82,15 @@ def build_onnx_model(force: bool = False, progress: Callable[[str], None] | None
         return target
     say = progress or (lambda message: None)
     weights = _weights_dir()
-    try:
-        import onnx  # noqa: F401  (export_int8_onnx needs it)
-        import torch
-        from onnxruntime.quantization import quantize_dynamic  # noqa: F401
-        from transformers import AutoModel
-    except ImportError as error:
-        raise ModelUnavailableError(
-            f"building the ONNX model needs torch, transformers and onnx ({error.name} is missing); "
-            f"run: pip install torch==2.13.0 && {INSTALL_HINT}"
-        ) from None
+    torch, AutoModel = require_build_tools()
 
     say(f"Building {MODEL_NAME} int8 ONNX model from {weights} ...")
     target.parent.mkdir(parents=True, exist_ok=True)
     encoder = AutoModel.from_pretrained(str(weights)).eval()
 
-    class HiddenStates(torch.nn.Module):
+    module_base: Any = torch.nn.Module  # torch is imported at run time, not known to mypy
+
+    class HiddenStates(module_base):
         def __init__(self, model: Any) -> None:
             super().__init__()
             self.model = model
@@ -112,6 +105,21 @@ def build_onnx_model(force: bool = False, progress: Callable[[str], None] | None
     )
     say(f"Wrote {target}")
     return target
+
+
+def require_build_tools() -> tuple[Any, Any]:
+    """torch and transformers' AutoModel for building a model file (onnx is checked too), or one clear error."""
+    try:
+        import onnx  # noqa: F401  (export_int8_onnx needs it)
+        import torch
+        from onnxruntime.quantization import quantize_dynamic  # noqa: F401
+        from transformers import AutoModel
+    except ImportError as error:
+        raise ModelUnavailableError(
+            f"building the ONNX model needs torch, transformers and onnx ({error.name} is missing); "
+            f"run: pip install torch==2.13.0 && {INSTALL_HINT}"
+        ) from None
+    return torch, AutoModel
 
 
 def export_int8_onnx(

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from retold.embed import INSTALL_HINT, _weights_dir, export_int8_onnx, model_dir
+from retold.embed import INSTALL_HINT, _weights_dir, export_int8_onnx, model_dir, require_build_tools
 from retold.errors import ModelUnavailableError
 
 MODEL_FILE = "pair-classifier-int8.onnx"
@@ -81,16 +81,7 @@ def build_pair_classifier(force: bool = False, progress: Callable[[str], None] |
         return target
     say = progress or (lambda message: None)
     weights = _weights_dir()
-    try:
-        import onnx  # noqa: F401  (export_int8_onnx needs it)
-        import torch
-        from onnxruntime.quantization import quantize_dynamic  # noqa: F401
-        from transformers import AutoModel
-    except ImportError as error:
-        raise ModelUnavailableError(
-            f"building the ONNX model needs torch, transformers and onnx ({error.name} is missing); "
-            f"run: pip install torch==2.13.0 && {INSTALL_HINT}"
-        ) from None
+    torch, AutoModel = require_build_tools()
 
     say(f"Building the pair classifier (all-MiniLM-L6-v2 + {DELTA_FILE.name}) int8 ONNX model ...")
     with np.load(DELTA_FILE) as stored:
@@ -114,7 +105,9 @@ def build_pair_classifier(force: bool = False, progress: Callable[[str], None] |
     head_weight = torch.from_numpy(delta["head/weight"].astype(np.float32))
     head_bias = torch.from_numpy(delta["head/bias"].astype(np.float32))
 
-    class PairProbability(torch.nn.Module):
+    module_base: Any = torch.nn.Module  # torch is imported at run time, not known to mypy
+
+    class PairProbability(module_base):
         def __init__(self, model: Any) -> None:
             super().__init__()
             self.model = model
