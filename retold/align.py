@@ -451,23 +451,33 @@ def _split_and_merge_links(
         for key, options in ranked.items()
     }
 
-    def joined_probability(
-        one: AlignmentInput, index: int, other: AlignmentInput, pair: tuple[int, int]
-    ) -> float:
-        first, second = pair
-        text = other.sentences[first].text + " " + other.sentences[second].text
-        features = SentenceFeatures.of(text)
-        cosine = 0.0
-        if one.embeddings is not None and other.embeddings is not None:
-            weights = (max(len(other.features[first].words), 1), max(len(other.features[second].words), 1))
-            vector = other.embeddings[first] * weights[0] + other.embeddings[second] * weights[1]
-            norm = float(np.linalg.norm(vector))
-            cosine = float(one.embeddings[index] @ vector) / norm if norm else 0.0
-        if one is src:
-            row = pair_features(one.features[index], features, cosine)
-        else:
-            row = pair_features(features, one.features[index], cosine)
-        return float(scorer.probability([row])[0])
+    joined_features: dict[tuple[int, int, int], SentenceFeatures] = {}
+
+    def joined_probabilities(
+        one: AlignmentInput, index: int, other: AlignmentInput, pairs: list[tuple[int, int]]
+    ) -> np.ndarray:
+        rows = []
+        for first, second in pairs:
+            # The same neighbour pair is tried for many sentences of the other side: join it once.
+            key = (id(other), first, second)
+            features = joined_features.get(key)
+            if features is None:
+                features = SentenceFeatures.joined(other.features[first], other.features[second])
+                joined_features[key] = features
+            cosine = 0.0
+            if one.embeddings is not None and other.embeddings is not None:
+                weights = (
+                    max(len(other.features[first].words), 1),
+                    max(len(other.features[second].words), 1),
+                )
+                vector = other.embeddings[first] * weights[0] + other.embeddings[second] * weights[1]
+                norm = float(np.linalg.norm(vector))
+                cosine = float(one.embeddings[index] @ vector) / norm if norm else 0.0
+            if one is src:
+                rows.append(pair_features(one.features[index], features, cosine))
+            else:
+                rows.append(pair_features(features, one.features[index], cosine))
+        return scorer.probability(rows)
 
     for one, other, key, linked_one, linked_other in (
         (src, der, "s", linked_source, linked_derived),
@@ -481,14 +491,16 @@ def _split_and_merge_links(
                 for centre in centres[(key, index)]
                 if centre not in linked_other
                 for pair in ((centre - 1, centre), (centre, centre + 1))
+                if min(pair) >= 0
+                and max(pair) < len(other.sentences)
+                and not any(x in linked_other for x in pair)
             ]
+            if not options:
+                continue
             best: tuple[float, tuple[int, int]] | None = None
-            for pair in options:
-                if min(pair) < 0 or max(pair) >= len(other.sentences) or any(x in linked_other for x in pair):
-                    continue
-                p = joined_probability(one, index, other, pair)
+            for pair, p in zip(options, joined_probabilities(one, index, other, options), strict=True):
                 if p >= scorer.threshold and (best is None or p > best[0]):
-                    best = (p, pair)
+                    best = (float(p), pair)
             if best is None:
                 continue
             p, pair = best

@@ -173,6 +173,25 @@ class SentenceFeatures:
             numbers=frozenset(w for w in word_set if _DIGIT.search(w)),
         )
 
+    @classmethod
+    def joined(cls, first: SentenceFeatures, second: SentenceFeatures) -> SentenceFeatures:
+        """The features of ``first.text + " " + second.text``, from the two parts without re-reading them.
+
+        Equal to ``of`` on the joined text (a space never joins two word tokens), at a fraction of the
+        cost: the aligner tries ~100 joins per article pair.
+        """
+        tokens = first.words + second.words
+        bridge = {(first.words[-1], second.words[0])} if first.words and second.words else set()
+        return cls(
+            text=first.text + " " + second.text,
+            normalized=" ".join(part for part in (first.normalized, second.normalized) if part),
+            words=tokens,
+            word_set=first.word_set | second.word_set,
+            content=first.content | second.content,
+            bigrams=first.bigrams | second.bigrams | bridge,
+            numbers=first.numbers | second.numbers,
+        )
+
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
     union = len(a | b)
