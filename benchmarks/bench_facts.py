@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from retold.article import Article  # noqa: E402
 from retold.factdiff import FactDiff, compare_facts  # noqa: E402
-from retold.facts import load_entity_pipeline  # noqa: E402
+from retold.ner import load_entity_pipeline  # noqa: E402
 
 TESTSET = REPO / "benchmarks" / "facts_testset" / "pairs.jsonl"
 AI_SET = REPO.parent / "shared" / "datasets" / "ai_rephrased_news_lorenz"

@@ -92,11 +92,9 @@ def forget_entities() -> None:
     and measure no NER at all; a user's new pair has sentences spaCy has not seen. (Sentences repeated
     within the pair still hit the cache, as they do for the user.)
     """
-    from retold import facts
+    from retold import ner
 
-    cache = getattr(facts, "_ENTITY_CACHE", None)
-    if cache is not None:
-        cache.clear()
+    ner.forget()
 
 
 def time_warm(source: str, derived: str, facts: bool) -> dict[str, Any]:

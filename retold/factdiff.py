@@ -23,7 +23,15 @@ from typing import Any, Literal
 
 from retold.align import ALIGNED_LABELS, Passage
 from retold.article import Article, Span
-from retold.facts import ArticleFacts, Attribution, EntityMention, NumberMention, Quote, extract_facts
+from retold.facts import (
+    ArticleFacts,
+    Attribution,
+    EntityMention,
+    NumberMention,
+    Quote,
+    extract_facts,
+    read_entities_ahead,
+)
 
 QuoteStatus = Literal["altered", "moved", "dropped", "added", "trimmed", "unchanged"]
 Side = Literal["source", "derived"]
@@ -170,8 +178,11 @@ def compare_facts(
         language: ISO 639-1 code; ``None`` takes the source article's, else guesses from the script.
     """
     language = language or source.language or _guess_language(source.text + derived.text)
-    source_facts = extract_facts(content_text(source), language=language)
-    derived_facts = extract_facts(content_text(derived), language=language)
+    source_text, derived_text = content_text(source), content_text(derived)
+    if language == "en":
+        read_entities_ahead([source_text, derived_text])
+    source_facts = extract_facts(source_text, language=language)
+    derived_facts = extract_facts(derived_text, language=language)
     if not passages:
         passages = _fallback_passages(source, derived)
     locate = _PassageIndex(passages)

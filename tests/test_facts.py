@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retold import facts
+from retold import facts, ner
+from retold.errors import ModelUnavailableError
 from retold.facts import extract_attributions, extract_numbers, extract_quotes
 
 STORY = (
@@ -106,13 +107,14 @@ def test_entities_from_spacy():
 
 
 def test_missing_pipeline_names_the_pip_command(monkeypatch):
-    facts._english_pipeline.cache_clear()
-    monkeypatch.setattr(facts, "SPACY_PACKAGE", "no_such_pipeline_xyz")
+    ner.english_pipeline.cache_clear()
+    ner.forget()
+    monkeypatch.setattr(ner, "SPACY_PACKAGE", "no_such_pipeline_xyz")
     try:
-        with pytest.raises(facts.ModelUnavailableError, match="pip install"):
+        with pytest.raises(ModelUnavailableError, match="pip install"):
             facts.extract_entities("Ana Ruiz")
     finally:
-        facts._english_pipeline.cache_clear()
+        ner.english_pipeline.cache_clear()
 
 
 def test_non_english_facts_say_entities_are_unavailable():
