@@ -6,7 +6,9 @@ source it most likely took from), which makes a forest; the origin is the root o
 
 Template reuse (the same wording around different facts: earnings tables, daily market notices) is
 still reuse in ``retold pairs``, but such a link does not join stories: ``is_template_link`` keeps
-it out when the pair's numbers disagree or its dates are days apart.
+it out when the pair's numbers disagree or its dates are days apart. Nor do two dated events join
+through undated articles: links are taken strongest first, and one that would put articles dated
+more than ``STORY_WINDOW_DAYS`` apart (with no dated article between them) into one story is left out.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import regex
@@ -24,7 +26,10 @@ LINKING = (*DERIVED, "same_story")
 
 # Two reports of one event are filed within days of each other; a same-wording pair dated further
 # apart is a recurring notice (weekly crop reviews, monthly earnings), not one story. Reuters-21578's
-# rewritten follow-ups fall within one day of their first version.
+# rewritten follow-ups fall within one day of their first version. The same window keeps two dated
+# events apart when only undated articles link them: on the AI-rephrased news set, title-only
+# generations (undated) are judged same_story with originals about other shootings 1-3 years away
+# (h009, h018, h038) and other Senate votes 6 months away (h046, h052).
 STORY_WINDOW_DAYS = 3.0
 # A pair shares the event's facts when at least this share of the smaller text's figures (and names)
 # appear in the other. Rewrites keep most; templated earnings and dividend notices share almost none
@@ -33,7 +38,8 @@ STORY_WINDOW_DAYS = 3.0
 MIN_FACTS_AGREE = 0.5
 # A chain B ← A ← O is preferred over the direct link B ← O only when B took this much more of A than
 # of O. AI-rephrased news: the two rephrasings of one original take about as much from each other as
-# from the original (0.61 vs 0.609), and chaining them claimed derivations nobody made.
+# from the original (0.61 vs 0.609), and chaining them claimed derivations nobody made. Without dates
+# behind A → B the margin is not enough (see ``_prefer_direct_links``).
 CHAIN_MARGIN = 0.1
 # Below this many numbers in either text there is too little to say the facts disagree.
 MIN_NUMBERS = 3
@@ -57,6 +63,8 @@ _NOT_NAMES = set(
 # Below this many names in either text there is too little to say the actors differ.
 MIN_NAMES = 3
 
+DateRange = tuple[datetime, datetime] | None  # earliest and latest date in a group; None: undated
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -70,6 +78,8 @@ class Link:
     facts_agree: float = 1.0
     source_date: str | None = None
     derived_date: str | None = None
+    # Candidate similarity (lead-embedding cosine or MinHash Jaccard): ranks same_story links.
+    similarity: float = 0.0
 
 
 @dataclass(slots=True)
@@ -152,16 +162,24 @@ def facts_agreement(source_text: str, derived_text: str) -> float:
     return min(numbers, names)
 
 
-def days_apart(a: str | None, b: str | None) -> float | None:
-    """Days between two ISO dates, or None when either is missing or unreadable."""
-    if not a or not b:
+def instant(date: str | None) -> datetime | None:
+    """An ISO date or timestamp as a naive UTC datetime (no offset means UTC), or None if unreadable."""
+    if not date:
         return None
     try:
-        da, db = datetime.fromisoformat(a), datetime.fromisoformat(b)
+        parsed = datetime.fromisoformat(date)
     except ValueError:
         return None
-    if (da.tzinfo is None) != (db.tzinfo is None):
-        da, db = da.replace(tzinfo=None), db.replace(tzinfo=None)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def days_apart(a: str | None, b: str | None) -> float | None:
+    """Days between two ISO dates, or None when either is missing or unreadable."""
+    da, db = instant(a), instant(b)
+    if da is None or db is None:
+        return None
     return abs((da - db).total_seconds()) / 86400.0
 
 
@@ -197,29 +215,75 @@ def story_id(articles: Iterable[str]) -> str:
 def group_stories(links: Sequence[Link], dates: dict[str, str | None] | None = None) -> list[Story]:
     """Group linked articles into stories, each with its origin and derivation forest.
 
+    Links join groups strongest first (derived by reuse, then same_story by similarity); a link that
+    would join two groups whose dated articles are more than ``STORY_WINDOW_DAYS`` apart is left out,
+    so an undated article joins the story it resembles most and does not bridge two events.
+
     Args:
         links: compared pairs oriented source → derived (labels other than derived/same_story ignored).
-        dates: article id → ISO date, used to order roots; optional.
+        dates: article id → ISO date, used to order roots and keep events apart; dates carried on the
+            links fill in ids it lacks.
 
     Returns stories with two or more articles, largest first, then by id.
     """
-    dates = dates or {}
-    usable = [link for link in links if link.label in LINKING and not is_template_link(link)]
+    dates = dict(dates or {})
+    for link in links:
+        dates.setdefault(link.source, link.source_date)
+        dates.setdefault(link.derived, link.derived_date)
+    usable = sorted(
+        (link for link in links if link.label in LINKING and not is_template_link(link)), key=_join_order
+    )
     parent_of: dict[str, str] = {}
+    span: dict[str, DateRange] = {}  # group root → the range of its dated articles
     for link in usable:
-        parent_of.setdefault(link.source, link.source)
-        parent_of.setdefault(link.derived, link.derived)
-        _union(parent_of, link.source, link.derived)
+        for article in (link.source, link.derived):
+            if article not in parent_of:
+                parent_of[article] = article
+                when = instant(dates.get(article))
+                span[article] = None if when is None else (when, when)
+        ra, rb = _find(parent_of, link.source), _find(parent_of, link.derived)
+        if ra == rb or _events_apart(span[ra], span[rb]):
+            continue
+        root, other = min(ra, rb), max(ra, rb)
+        parent_of[other] = root
+        span[root] = _merged(span[ra], span[rb])
     groups: dict[str, list[str]] = {}
     for article in parent_of:
         groups.setdefault(_find(parent_of, article), []).append(article)
     by_group: dict[str, list[Link]] = {}
     for link in usable:
-        by_group.setdefault(_find(parent_of, link.source), []).append(link)
+        root = _find(parent_of, link.source)
+        if root == _find(parent_of, link.derived):
+            by_group.setdefault(root, []).append(link)
 
-    stories = [_forest(sorted(members), by_group[root], dates) for root, members in groups.items()]
+    stories = [
+        _forest(sorted(members), by_group[root], dates)
+        for root, members in groups.items()
+        if len(members) > 1
+    ]
     stories.sort(key=lambda s: (-len(s.articles), s.id))
     return stories
+
+
+def _join_order(link: Link) -> tuple[int, float, float, str, str]:
+    """Strongest first: derived links by reuse; same_story links (little reuse) by similarity."""
+    if link.label in DERIVED:
+        return (0, -link.reuse, -link.similarity, link.source, link.derived)
+    return (1, -link.similarity, -link.reuse, link.source, link.derived)
+
+
+def _events_apart(a: DateRange, b: DateRange) -> bool:
+    """True when two groups' date ranges are more than the story window apart (undated: never)."""
+    if a is None or b is None:
+        return False
+    gap = max(a[0], b[0]) - min(a[1], b[1])  # negative when the ranges overlap
+    return gap.total_seconds() / 86400.0 > STORY_WINDOW_DAYS
+
+
+def _merged(a: DateRange, b: DateRange) -> DateRange:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]))
 
 
 def _forest(articles: list[str], links: list[Link], dates: dict[str, str | None]) -> Story:
@@ -280,10 +344,14 @@ def _forest(articles: list[str], links: list[Link], dates: dict[str, str | None]
 
 
 def _prefer_direct_links(parent: dict[str, Link], ranked: list[Link]) -> None:
-    """Re-attach an article to an earlier ancestor when that direct link explains nearly as much.
+    """Re-attach an article to an earlier ancestor when that direct link explains as much.
 
     Two rewrites of one original are similar to each other too; "B copied A, which copied O" is only
-    claimed when B's link to A is clearly stronger than its own link to O.
+    claimed when B's link to A is clearly stronger than its own link to O. Without dates behind
+    A → B, its direction is a guess or the engine's containment hint, and two summaries of one source
+    share more passages with each other than with the long source (AI-rephrased news: 28 of 200
+    rephrasings hung under their sibling): there the chain is kept only when A → B is the stronger
+    verdict (wholly derived against partially derived from O).
     """
     direct: dict[tuple[str, str], Link] = {}
     for link in ranked:
@@ -295,13 +363,20 @@ def _prefer_direct_links(parent: dict[str, Link], ranked: list[Link]) -> None:
         while node in parent:
             node = parent[node].source
             alt = direct.get((node, article))
-            if (
-                alt is not None
-                and alt.reuse >= chosen.reuse - CHAIN_MARGIN
-                and alt.confidence >= chosen.confidence
-            ):
+            if alt is not None and _explains_as_much(alt, chosen):
                 parent[article] = alt
         # (re-pointing to an ancestor of the current parent never closes a cycle)
+
+
+def _explains_as_much(direct: Link, chained: Link) -> bool:
+    """Whether the direct link from an ancestor is as good an account of the article as the chain."""
+    if direct.reuse >= chained.reuse - CHAIN_MARGIN and direct.confidence >= chained.confidence:
+        return True
+    dated_chain = chained.confidence >= CONFIDENCE_DATES
+    return not dated_chain and _VERDICT_STRENGTH[direct.label] >= _VERDICT_STRENGTH[chained.label]
+
+
+_VERDICT_STRENGTH = {"wholly_derived": 2, "partially_derived": 1}
 
 
 def _find(parent_of: dict[str, str], a: str) -> str:
@@ -309,12 +384,6 @@ def _find(parent_of: dict[str, str], a: str) -> str:
         parent_of[a] = parent_of[parent_of[a]]
         a = parent_of[a]
     return a
-
-
-def _union(parent_of: dict[str, str], a: str, b: str) -> None:
-    ra, rb = _find(parent_of, a), _find(parent_of, b)
-    if ra != rb:
-        parent_of[max(ra, rb)] = min(ra, rb)
 
 
 def _is_ancestor(parent: dict[str, Link], candidate: str, of: str) -> bool:

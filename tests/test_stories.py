@@ -9,10 +9,13 @@ from retold.stories import (
     CONFIDENCE_DATES,
     CONFIDENCE_NONE,
     CONFIDENCE_TEXT,
+    STORY_WINDOW_DAYS,
     Link,
+    days_apart,
     direction_confidence,
     facts_agreement,
     group_stories,
+    instant,
     is_template_link,
     story_id,
 )
@@ -84,15 +87,98 @@ def test_story_id_is_stable_and_order_free():
     assert story_id(["b", "a"]) == story_id(["a", "b"]) != story_id(["a", "c"])
 
 
+def test_days_apart_reads_timestamps_without_offset_as_utc():
+    assert instant("2020-01-01T02:00:00+02:00") == instant("2020-01-01T00:00:00") == instant("2020-01-01")
+    assert days_apart("2020-01-01T12:00:00+00:00", "2020-01-02") == 0.5
+    assert days_apart("2020-01-01", "not a date") is None and instant(None) is None
+
+
+def test_undated_articles_do_not_bridge_events_dated_apart():
+    # Two shootings a year apart, each with an undated write-up about it; each write-up is also
+    # judged same_story (weakly) with the other shooting's report and write-up.
+    links = [
+        link("shooting-2019", "writeup-2019", "same_story", 0.0, similarity=0.9),
+        link("shooting-2020", "writeup-2020", "same_story", 0.0, similarity=0.88),
+        link("shooting-2020", "writeup-2019", "same_story", 0.0, similarity=0.52),
+        link("writeup-2019", "writeup-2020", "same_story", 0.0, similarity=0.51),
+    ]
+    dates = {"shooting-2019": "2019-04-28", "shooting-2020": "2020-05-02"}
+    stories = group_stories(links, dates)
+    assert sorted(s.articles for s in stories) == [
+        ["shooting-2019", "writeup-2019"],
+        ["shooting-2020", "writeup-2020"],
+    ]
+    # Two days apart they are one event (a vote and its aftermath): one story.
+    close = {"shooting-2019": "2019-04-28", "shooting-2020": "2019-04-30"}
+    [story] = group_stories(links, close)
+    assert len(story.articles) == 4
+
+
+def test_an_undated_article_joins_the_story_it_resembles_most():
+    links = [
+        link("vote-june", "copy-june", reuse=0.9, source_date="2017-06-13", derived_date="2017-06-13"),
+        link("vote-dec", "copy-dec", reuse=0.9, source_date="2017-12-02", derived_date="2017-12-02"),
+        link("vote-june", "essay", "same_story", 0.0, similarity=0.55, source_date="2017-06-13"),
+        link("vote-dec", "essay", "same_story", 0.0, similarity=0.8, source_date="2017-12-02"),
+    ]
+    stories = group_stories(links)
+    assert sorted(s.articles for s in stories) == [
+        ["copy-dec", "essay", "vote-dec"],
+        ["copy-june", "vote-june"],
+    ]
+
+
+def test_undated_sibling_rewrites_hang_under_their_source():
+    # Two short rewrites of one long report share more passages with each other than with it, and
+    # their order is a guess (or a containment hint): each is still a child of the report.
+    for sibling_confidence in (CONFIDENCE_NONE, CONFIDENCE_TEXT):
+        links = [
+            link("report", "rewrite-1", reuse=0.6, conf=CONFIDENCE_NONE),
+            link("report", "rewrite-2", "partially_derived", 0.28, CONFIDENCE_NONE),
+            link("rewrite-1", "rewrite-2", "partially_derived", 0.53, sibling_confidence),
+        ]
+        [story] = group_stories(links)
+        assert {m.id: m.parent for m in story.members} == {
+            "report": None,
+            "rewrite-1": "report",
+            "rewrite-2": "report",
+        }
+
+
+def test_a_near_copy_of_a_rewrite_stays_under_it_and_dates_still_support_chains():
+    # rewrite-2 is wholly taken from rewrite-1 but only partly from the report: the chain is the
+    # better account even without dates.
+    twin = [
+        link("report", "rewrite-1", reuse=0.6, conf=CONFIDENCE_NONE),
+        link("report", "rewrite-2", "partially_derived", 0.3, CONFIDENCE_NONE),
+        link("rewrite-1", "rewrite-2", "wholly_derived", 0.95, CONFIDENCE_NONE),
+    ]
+    [story] = group_stories(twin)
+    assert {m.id: m.parent for m in story.members}["rewrite-2"] == "rewrite-1"
+    # Dated in that order, a blog that took clearly more from the paper than from the wire hangs
+    # under the paper, though both links are wholly derived.
+    dated = [
+        link("wire", "paper", reuse=0.9, conf=CONFIDENCE_DATES),
+        link("paper", "blog", reuse=1.0, conf=CONFIDENCE_DATES),
+        link("wire", "blog", reuse=0.75, conf=CONFIDENCE_DATES),
+    ]
+    [story] = group_stories(dated)
+    assert {m.id: m.parent for m in story.members}["blog"] == "paper"
+
+
 ids = st.sampled_from(list("abcdefgh"))
 labels = st.sampled_from(["wholly_derived", "partially_derived", "same_story", "unrelated"])
+days = st.one_of(st.none(), st.integers(0, 30).map(lambda d: f"2020-01-{1 + d:02d}"))
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(ids, ids, labels, st.floats(0, 1), st.floats(0, 1)), max_size=20))
-def test_forest_invariants(raw):
+@given(
+    st.lists(st.tuples(ids, ids, labels, st.floats(0, 1), st.floats(0, 1)), max_size=20),
+    st.dictionaries(ids, days),
+)
+def test_forest_invariants(raw, dates):
     links = [Link(s, d, lab, r, c) for s, d, lab, r, c in raw if s != d]
-    stories = group_stories(links)
+    stories = group_stories(links, dates)
     seen: set[str] = set()
     for story in stories:
         members = set(story.articles)
@@ -111,6 +197,9 @@ def test_forest_invariants(raw):
             while parent[node] is not None:
                 node, steps = parent[node], steps + 1
                 assert steps <= len(members)
+        # No two events in one story: its dated articles leave no gap longer than the story window.
+        when = sorted(d for a in members if (d := instant(dates.get(a))) is not None)
+        assert all((b - a).days <= STORY_WINDOW_DAYS for a, b in zip(when, when[1:], strict=False))
 
 
 def test_names_disagreeing_mark_a_template_and_same_story_links_are_never_templates():
