@@ -91,7 +91,23 @@ HEADER_KEYS = {
     "id": "id",
 }
 RECORD_FIELDS = ("id", "text", "path", "title", "date", "outlet", "url", "byline")
-RECORD_ALIASES = {"author": "byline", "source": "outlet", "sitename": "outlet", "headline": "title"}
+# Publication-date names of common feeds and scrapers: schema.org (datePublished), RSS (pubDate),
+# NewsAPI (publishedAt), newspaper3k (publish_date), news-please (date_publish). Only names that mean
+# "published": generic ones (created_at, updated, crawl_date, any *_date) may be when a record was
+# stored, crawled or generated, and a wrong date decides direction and splits stories. (The
+# AI-rephrased news set's generated_date is when GPT wrote the text, 2023; read as the date, every
+# rephrasing of its 2016-2019 originals would fall outside the story window.)
+_DATE_ALIASES = (
+    "published", "published_at", "publishedAt", "publish_date", "publication_date", "date_published",
+    "datePublished", "date_publish", "pubdate", "pubDate", "pub_date",
+)  # fmt: skip
+RECORD_ALIASES = {
+    "author": "byline",
+    "source": "outlet",
+    "sitename": "outlet",
+    "headline": "title",
+    **dict.fromkeys(_DATE_ALIASES, "date"),
+}
 
 
 # ---- reading files ------------------------------------------------------------------------------
@@ -430,7 +446,9 @@ def article_from_record(
 ) -> Article:
     """An article from a JSON record: ``text`` (or ``path`` to a file), ``id``, title, date, outlet, url.
 
-    Other fields go to ``Article.extra``. ``author`` is read as ``byline``, ``source`` as ``outlet``.
+    Other fields go to ``Article.extra``. ``author`` is read as ``byline``, ``source`` as ``outlet``,
+    ``datePublished``/``pubDate``/``publishedAt`` (and other ``RECORD_ALIASES``) as ``date``; the field's
+    own name wins over an alias.
     A relative ``path`` is read relative to ``base_dir`` (the records file's folder) when given.
 
     Args:

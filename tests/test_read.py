@@ -412,6 +412,18 @@ def test_bad_record_fields(record: dict, message: str) -> None:
     assert str(caught.value) == message
 
 
+def test_record_publication_date_aliases() -> None:
+    feed = article_from_record({"text": "a", "datePublished": "2024-03-05T09:00:00Z"}, where="w")
+    assert feed.date == "2024-03-05T09:00:00+00:00"
+    rss = article_from_record({"text": "a", "pubDate": "Tue, 05 Mar 2024 09:00:00 GMT"}, where="w")
+    assert rss.date == "2024-03-05T09:00:00+00:00"
+    both = article_from_record({"text": "a", "publishedAt": "2024-03-06", "date": "2024-03-05"}, where="w")
+    assert both.date == "2024-03-05" and "publishedAt" not in both.extra
+    # A record's generation or crawl time is not its publication date: kept, not read as the date.
+    generated = article_from_record({"text": "a", "generated_date": "2023-05-05"}, where="w")
+    assert generated.date is None and generated.extra["generated_date"] == "2023-05-05"
+
+
 def test_jsonl_invalid_utf8_line_is_one_error(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_bytes(b'{"text": "caf\xe9"}\n{"text": "ok"}\n')
