@@ -65,3 +65,55 @@ def test_a_dead_helper_falls_back_to_this_process(fresh_helper):
     second = [f"{s} again" for s in first]
     assert ner.sentence_entities(second) == ner._read(second)
     assert ner._helper_failed
+
+
+def test_a_light_edit_that_keeps_its_names_takes_the_originals_entities(monkeypatch):
+    ner.forget()
+    original = "Carlos Mendez told the Interior Ministry in Lisbon on Tuesday that the dam would hold."
+    edited = "Carlos Mendez also told the Interior Ministry in Lisbon on Tuesday that the dam would hold."
+    read: list[str] = []
+    real_read = ner._read
+    monkeypatch.setattr(
+        ner, "_read", lambda sentences, *a: read.extend(sentences) or real_read(sentences, *a)
+    )
+    moved_original, moved_edit = ner.sentence_entities([original, edited])
+    assert read == [original], "the edit should not be read again"
+    assert [edited[a:b] for a, b, _ in moved_edit] == [original[a:b] for a, b, _ in moved_original]
+    assert moved_edit == real_read([edited])[0]  # what spaCy would have said
+    ner.forget()
+
+
+def test_an_edit_that_changes_a_name_is_read_again():
+    assert (
+        ner._edits_keeping_names(
+            [
+                "Carlos Mendez met the minister in Lisbon on Tuesday.",
+                "Carlos Méndez met the minister in Lisbon on Tuesday.",
+            ],
+            [
+                "Carlos Mendez met the minister in Lisbon on Tuesday.",
+                "Carlos Méndez met the minister in Lisbon on Tuesday.",
+            ],
+        )
+        == {}
+    )
+    # Same names, but not a light edit of each other: read both.
+    assert (
+        ner._edits_keeping_names(
+            ["Ana Ruiz won.", "Ana Ruiz said the vote in the assembly had been rigged from the start."],
+            ["Ana Ruiz won.", "Ana Ruiz said the vote in the assembly had been rigged from the start."],
+        )
+        == {}
+    )
+
+
+def test_names_key_ignores_a_capitalised_function_word_but_not_a_name():
+    assert ner._names_key("The Senate voted 52-48.") == ("Senate", "52", "48")
+    assert ner._names_key("Thompson said no.") == ("Thompson",)
+
+
+def test_entities_not_found_in_the_edit_are_not_moved():
+    assert ner._move_entities([(0, 9, "PERSON")], "Ana Ruiz said it.", "Ms Ruiz said it.") is None
+    assert ner._move_entities([(0, 8, "PERSON")], "Ana Ruiz said it.", "Then Ana Ruiz said it.") == [
+        (5, 13, "PERSON")
+    ]
