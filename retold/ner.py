@@ -142,7 +142,7 @@ def sentence_entities(sentences: list[str]) -> list[list[Entity]]:
     """spaCy entities ``(start, end, label)`` of each sentence, through the cache.
 
     A sentence that is a light edit of another one in ``sentences`` with the same names and figures
-    (see ``_names_kept``) takes that sentence's entities instead of being read again.
+    (see ``_edits_keeping_names``) takes that sentence's entities instead of being read again.
     """
     missing = list(dict.fromkeys(s for s in sentences if s not in _CACHE))
     edits = _edits_keeping_names(missing, sentences)
@@ -174,6 +174,10 @@ def sentence_entities(sentences: list[str]) -> list[list[Entity]]:
 # Two sentences count as one edited sentence when this share of their words stays in order: the
 # aligner's bar for "settled by wording" (align.SETTLED_BY_WORDING), well above a paraphrase.
 EDIT_MIN_SIMILARITY = 0.8
+# Sentences are compared only within a group sharing the same names; a group larger than this (a very
+# long text's sentences without names) is too generic to say anything and would cost a quadratic
+# number of comparisons, so its sentences are read.
+MAX_EDIT_GROUP = 64
 
 
 _NAME_WORD = regex.compile(r"\w*[\p{Lu}\p{Lt}\p{N}]\w*")
@@ -216,7 +220,8 @@ def _edits_keeping_names(missing: list[str], sentences: list[str]) -> dict[str, 
             continue
         words = sentence.casefold().split()
         best, best_similarity = None, EDIT_MIN_SIMILARITY
-        for other in by_key.get(_names_key(sentence), []):
+        group = by_key.get(_names_key(sentence), [])
+        for other in group if len(group) <= MAX_EDIT_GROUP else []:
             if other == sentence or other in edits:  # no chains: an original is read, or cached
                 continue
             similarity = Indel.normalized_similarity(words, other.casefold().split())
