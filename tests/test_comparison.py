@@ -16,8 +16,12 @@ NAMES = ["copy-light-edit", "rewrite-paraphrased", "independent-report", "unrela
 @pytest.mark.parametrize("name", NAMES)
 def test_examples_keep_the_passage_contract(compare_example, name):
     result = compare_example(name)
-    assert result.method == "semantic"
-    assert result.notes == []
+    if name == "unrelated":  # plainly about something else: the quick reject (comparison._far_apart)
+        assert result.method == "lexical"
+        assert len(result.notes) == 1 and "the model did not read the rest" in result.notes[0]
+    else:
+        assert result.method == "semantic"
+        assert result.notes == []
     assert passage_problems(result) == []
     assert verdict_problems(result.verdict, at_most_one=False) == []
 
@@ -105,3 +109,29 @@ def test_verbatim_copy_needs_no_encoding(comparer):
     result = comparer.compare(text, text)
     assert result.method == "semantic"
     assert result.verdict.similarity == pytest.approx(1.0)
+
+
+def test_plainly_unrelated_articles_skip_the_model(comparer, examples):
+    """Nothing shared by wording and leads far apart: the lexical path answers (comparison._far_apart)."""
+    result = comparer.compare(
+        read_article(examples / "wire-original.txt"), read_article(examples / "unrelated.txt")
+    )
+    assert result.verdict.label == "unrelated"
+    assert result.method == "lexical"
+    assert any("the model did not read the rest" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("other", ["independent-report.txt", "rewrite-paraphrased.txt", "wire-update.txt"])
+def test_articles_about_one_event_are_read_by_the_model(comparer, examples, other):
+    result = comparer.compare(read_article(examples / "wire-original.txt"), read_article(examples / other))
+    assert result.method == "semantic"
+    assert not any("did not read the rest" in note for note in result.notes)
+
+
+def test_short_articles_are_always_read_whole(comparer):
+    # Unrelated, nothing shared, but under QUICK_REJECT_MIN_SENTENCES: the model decides.
+    result = comparer.compare(
+        "Heavy rain is due on Friday across the northern hills. Farmers were told to move their herds.",
+        "The striker signed a three-year contract with the club. He scored twice in his first match.",
+    )
+    assert result.method == "semantic", result.notes
