@@ -390,15 +390,18 @@ class Collection:
         with Store(self.path, create=False) as store:
             return store.titles(list(ids))
 
+    def _both_stored(self, store: Store, source_id: str, derived_id: str) -> tuple[Any, Any]:
+        """The two stored articles of a pair, or one clear error naming the id that is not there."""
+        a, b = store.find_by_id(source_id), store.find_by_id(derived_id)
+        if a is None or b is None:
+            missing = source_id if a is None else derived_id
+            raise InputError(f"{self.path} holds no article {missing!r}; check the id with `retold pairs`")
+        return a, b
+
     def recompare(self, source_id: str, derived_id: str) -> Any:
         """A fresh ``Comparison`` of two stored articles (for reports that need the full texts)."""
         with Store(self.path, create=False) as store:
-            a, b = store.find_by_id(source_id), store.find_by_id(derived_id)
-            if a is None or b is None:
-                missing = source_id if a is None else derived_id
-                raise InputError(
-                    f"{self.path} holds no article {missing!r}; check the id with `retold pairs`"
-                )
+            a, b = self._both_stored(store, source_id, derived_id)
             stored = store.pair(a.doc, b.doc)
         semantic = stored is not None and stored.jaccard < cand.MIN_JACCARD
         return self._get_comparer(semantic=semantic).compare(_article(a), _article(b))
@@ -406,12 +409,7 @@ class Collection:
     def comparison(self, source_id: str, derived_id: str) -> dict[str, Any]:
         """The stored compare report (``Comparison.to_dict()``) of one pair."""
         with Store(self.path, create=False) as store:
-            a, b = store.find_by_id(source_id), store.find_by_id(derived_id)
-            if a is None or b is None:
-                missing = source_id if a is None else derived_id
-                raise InputError(
-                    f"{self.path} holds no article {missing!r}; check the id with `retold pairs`"
-                )
+            a, b = self._both_stored(store, source_id, derived_id)
             data = store.comparison(a.doc, b.doc) or store.comparison(b.doc, a.doc)
         if data is None:
             raise InputError(f"{source_id!r} and {derived_id!r} were never compared (no candidate pair)")
