@@ -39,6 +39,18 @@ def test_urdu_pair_takes_the_lexical_path_with_a_note(comparer, examples):
     assert {p.label for p in result.passages} >= {"added", "dropped"}
 
 
+def test_short_english_sentences_with_few_function_words_take_the_model(comparer):
+    # One function word in twelve: the word lists cannot tell the language, the n-gram model can.
+    result = comparer.compare(
+        article_from_text("BioReliance's stock closed down 2 cents yesterday at $47.98 per share.", id="a"),
+        article_from_text(
+            "Shares of BioReliance sold at $47.98 at the close of market yesterday, down 2 cents.", id="b"
+        ),
+    )
+    assert result.source.language == "en" and result.derived.language == "en"
+    assert result.method == "semantic" and result.notes == []
+
+
 def test_lexical_only_adds_its_note(lexical_comparer, examples):
     result = lexical_comparer.compare(
         read_article(examples / "wire-original.txt"), read_article(examples / "copy-light-edit.txt")
