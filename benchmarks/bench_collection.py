@@ -184,25 +184,41 @@ def bench_ai() -> None:
     one_story = origin_ok = 0
     rephrase_ok = rephrase_n = generated_ok = generated_n = 0
     rephrase_pair_ok = generated_pair_ok = 0
+    failures: dict[str, list[str]] = defaultdict(list)  # check -> the texts that miss it
+
+    def check(name: str, passed: bool, who: str) -> bool:
+        if not passed:
+            failures[name].append(who)
+        return passed
+
     for original, children in kids.items():
         story = story_of.get(original)
         members = {original, *(c["id"] for c in children)}
-        if story and members <= set(story["articles"]):
-            one_story += 1
-        if story and story["origin"] == original:
-            origin_ok += 1
+        one_story += check("one_story", bool(story and members <= set(story["articles"])), original)
+        origin_ok += check("origin", bool(story and story["origin"] == original), original)
         parent = {m["id"]: m for m in (story or {}).get("members", [])}
         for c in children:
             m = parent.get(c["id"])
+            who = f"{original}/{c['id']}"
             if c["kind"].startswith("rephrase"):
                 rephrase_n += 1
-                rephrase_ok += bool(m and m["parent"] == original and m["label"] in DERIVED)
-                rephrase_pair_ok += pair_label.get(frozenset((original, c["id"]))) in DERIVED
+                rephrase_ok += check(
+                    "forest_rephrasing", bool(m and m["parent"] == original and m["label"] in DERIVED), who
+                )
+                rephrase_pair_ok += check(
+                    "pair_rephrasing", pair_label.get(frozenset((original, c["id"]))) in DERIVED, who
+                )
             else:
                 generated_n += 1
                 # same_story: in the original's story, not derived from it
-                generated_ok += bool(m and story is story_of.get(original) and m["label"] not in DERIVED)
-                generated_pair_ok += pair_label.get(frozenset((original, c["id"]))) == "same_story"
+                generated_ok += check(
+                    "forest_generation",
+                    bool(m and story is story_of.get(original) and m["label"] not in DERIVED),
+                    who + (f" under {m['parent']} ({m['label']})" if m else ""),
+                )
+                generated_pair_ok += check(
+                    "pair_generation", pair_label.get(frozenset((original, c["id"]))) == "same_story", who
+                )
     print(
         json.dumps(
             {
@@ -216,6 +232,7 @@ def bench_ai() -> None:
                 "pair_original_generation_same_story": f"{generated_pair_ok}/{generated_n}",
                 "stories": len(stories),
                 "index_s": round(index_s, 2),
+                "failures": failures,
             }
         )
     )

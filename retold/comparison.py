@@ -183,7 +183,10 @@ class Comparer:
         if source_embeddings is not None and derived_embeddings is not None:
             best_cosines = _best_cosines(source_embeddings, derived_embeddings)
         document = document_evidence(
-            [s.text for s in source_sentences], [s.text for s in derived_sentences], best_cosines
+            [s.text for s in source_sentences],
+            [s.text for s in derived_sentences],
+            best_cosines,
+            headlines=[a.title for a in (source_article, derived_article) if a.title],
         )
         passages = align_passages(
             source_article,

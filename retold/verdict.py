@@ -162,6 +162,12 @@ def judge(
             f"{document.containment:.0%} of the derived text's content words and "
             f"{document.bigram_containment:.0%} of its word pairs occur in the source"
             + (
+                f" ({document.body_containment:.0%} and {document.body_bigram_containment:.0%} "
+                "leaving out the headlines' words)"
+                if document.body_containment is not None and document.body_bigram_containment is not None
+                else ""
+            )
+            + (
                 f"; its sentences are {document.mean_best_cosine:.2f} similar to their closest source sentence on average"
                 if semantic
                 else ""

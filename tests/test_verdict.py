@@ -202,3 +202,19 @@ def test_boilerplate_does_not_count_as_content():
     result = Comparer(lexical_only=True, facts=False).compare(article, "The dam gave way on Monday.")
     assert result.verdict.reuse == pytest.approx(1.0)
     assert result.verdict.coverage == pytest.approx(1.0)
+
+
+def test_headline_words_do_not_count_as_taken_from_the_source():
+    from retold.similarity import document_evidence
+
+    source = ["Flood waters closed the Harbor Bridge on Monday, the city said.", "Repairs cost $2 million."]
+    # Written from the headline alone: everything it shares with the source is the headline's words.
+    derived = ["The Harbor Bridge flood is the worst the city has seen.", "Harbor Bridge traffic will divert."]
+    headline = "Flood closes Harbor Bridge"
+    without = document_evidence(source, derived)
+    with_headline = document_evidence(source, derived, headlines=[headline])
+    assert without.body_containment is None and without.to_dict()["body_containment"] == without.containment
+    assert with_headline.containment == without.containment  # the share taken still counts every word
+    assert with_headline.body_containment is not None and with_headline.body_bigram_containment is not None
+    assert with_headline.body_containment < without.containment
+    assert with_headline.body_bigram_containment < without.bigram_containment
