@@ -5,7 +5,9 @@
   (a) a ~1,000-word BBC article vs a light copy of itself (words dropped and replaced programmatically);
   (b) that article vs a different ~1,000-word BBC article of the same class (no reuse: every sentence is
       encoded, the worst case for the model);
-  (c) examples/wire-original.txt vs examples/rewrite-paraphrased.txt (~540 / ~720 words).
+  (c) examples/wire-original.txt vs examples/rewrite-paraphrased.txt (~540 / ~720 words);
+  (d) two ~1,000-word BBC articles on one subject, written independently (SAME_SUBJECT_ARTICLES): not far
+      enough apart for the quick reject, so every sentence is encoded.
   The AI-rephrased originals top out at 826 words, so the ~1,000-word pairs come from BBC News (tech).
 - Cold: `retold compare A B --format json` as a subprocess on pair (b), median of 3 (bar <= 3 s), and
   its peak memory (max RSS by /usr/bin/time; bar <= 1.5 GB).
@@ -44,6 +46,10 @@ BARS = {"warm_seconds": 0.3, "cold_seconds": 3.0, "peak_rss_mb": 1536.0, "batch_
 # Two ~1,000-word BBC tech articles (1,003 and 1,001 words) on different stories.
 LONG_ARTICLE = "tech/358.txt"
 OTHER_LONG_ARTICLE = "tech/396.txt"
+# Two ~1,000-word reports on one subject (podcasting; 1,028 and 1,003 words), found as the closest pair of
+# 750-1,300-word BBC articles by mean sentence embedding that are not copies: the quick reject cannot
+# answer them and nothing is copied, so every sentence is read by the model. The costliest kind of pair.
+SAME_SUBJECT_ARTICLES = ("tech/110.txt", "tech/364.txt")
 WARM_RUNS = 5
 COLD_RUNS = 3
 # Light copy: each word is dropped with this probability, or replaced by a filler word: about the
@@ -81,6 +87,10 @@ def speed_pairs() -> dict[str, tuple[str, str]]:
         "c. wire-original vs rewrite-paraphrased": (
             (examples / "wire-original.txt").read_text(encoding="utf-8"),
             (examples / "rewrite-paraphrased.txt").read_text(encoding="utf-8"),
+        ),
+        "d. two ~1,000-word articles on one subject": (
+            articles[SAME_SUBJECT_ARTICLES[0]],
+            articles[SAME_SUBJECT_ARTICLES[1]],
         ),
     }
 
