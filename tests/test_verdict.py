@@ -209,7 +209,10 @@ def test_headline_words_do_not_count_as_taken_from_the_source():
 
     source = ["Flood waters closed the Harbor Bridge on Monday, the city said.", "Repairs cost $2 million."]
     # Written from the headline alone: everything it shares with the source is the headline's words.
-    derived = ["The Harbor Bridge flood is the worst the city has seen.", "Harbor Bridge traffic will divert."]
+    derived = [
+        "The Harbor Bridge flood is the worst the city has seen.",
+        "Harbor Bridge traffic will divert.",
+    ]
     headline = "Flood closes Harbor Bridge"
     without = document_evidence(source, derived)
     with_headline = document_evidence(source, derived, headlines=[headline])
