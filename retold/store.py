@@ -74,6 +74,8 @@ CREATE INDEX IF NOT EXISTS pairs_derived ON pairs(derived);
 # How long a second writer waits for the first before giving up. Long enough to outlast a typical
 # incremental add; a full re-index of a large collection should not be run twice at once anyway.
 DEFAULT_LOCK_TIMEOUT = 600.0
+# How long opening a store waits for another process that holds it (SQLite's busy timeout).
+OPEN_TIMEOUT = 60.0
 
 
 @dataclass(slots=True)
@@ -120,19 +122,42 @@ class Store:
             )
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder; give --db a file name such as retold.db")
-        try:
-            # isolation_level=None: transactions are opened explicitly (BEGIN IMMEDIATE) below.
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
-            self._check_header()
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL is durable across application crashes and kills in WAL mode; only an OS crash may
-            # lose the last transactions, never consistency.
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            raise StoreError(
-                f"{self.path} is not a retold store ({error}); give --db a new file name or the right one"
-            ) from None
+        deadline = time.monotonic() + OPEN_TIMEOUT
+        while True:
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as error:
+                self._close_if_open()
+                # Switching a new file to WAL needs an exclusive lock, and SQLite answers "locked" at
+                # once, without waiting, where waiting could deadlock: two processes creating one store
+                # at the same moment. Opening again is safe, since every step is idempotent.
+                if "locked" in str(error) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                raise StoreError(
+                    f"{self.path} is not a retold store ({error}); give --db a new file name or the right one"
+                ) from None
+            except sqlite3.DatabaseError as error:
+                self._close_if_open()
+                raise StoreError(
+                    f"{self.path} is not a retold store ({error}); give --db a new file name or the right one"
+                ) from None
+
+    def _close_if_open(self) -> None:
+        db = getattr(self, "db", None)  # absent when connect() itself failed
+        if db is not None:
+            db.close()
+
+    def _open(self) -> None:
+        # isolation_level=None: transactions are opened explicitly (BEGIN IMMEDIATE) below.
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=OPEN_TIMEOUT)
+        self._check_header()
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable across application crashes and kills in WAL mode; only an OS crash may
+        # lose the last transactions, never consistency.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
 
     def _check_header(self) -> None:
         with open(self.path, "rb") as f:
