@@ -176,6 +176,26 @@ def export_int8_onnx(
     return target
 
 
+def minilm_tokenizer(max_tokens: int) -> Any:
+    """all-MiniLM-L6-v2's tokenizer, truncating to ``max_tokens`` and padding each batch to its longest."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(_weights_dir() / "tokenizer.json"))
+    tokenizer.enable_truncation(max_tokens)  # longest-first: both sentences of a pair keep a share
+    tokenizer.enable_padding()
+    return tokenizer
+
+
+def onnx_session(path: Path) -> Any:
+    """A CPU ONNX Runtime session on up to 4 threads, quiet below errors."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = min(os.cpu_count() or 1, 4)
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 class SentenceEncoder:
     """all-MiniLM-L6-v2 sentence embeddings (mean pooling, L2-normalised) from the int8 ONNX file."""
 
@@ -183,9 +203,9 @@ class SentenceEncoder:
     dimensions = DIMENSIONS
 
     def __init__(self, model_path: Path | None = None) -> None:
-        try:
-            import onnxruntime
-            from tokenizers import Tokenizer
+        try:  # present? (used by minilm_tokenizer and onnx_session)
+            import onnxruntime  # noqa: F401
+            import tokenizers  # noqa: F401
         except ImportError:
             raise ModelUnavailableError(
                 f"the embedding model needs onnxruntime and tokenizers; run: {INSTALL_HINT} "
@@ -197,14 +217,8 @@ class SentenceEncoder:
                 f"the embedding model has not been built yet ({path} is missing); run: retold model build "
                 "(or use --lexical-only)"
             )
-        tokenizer = Tokenizer.from_file(str(_weights_dir() / "tokenizer.json"))
-        tokenizer.enable_truncation(MAX_TOKENS)
-        tokenizer.enable_padding()
-        self._tokenizer = tokenizer
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = min(os.cpu_count() or 1, 4)
-        options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = minilm_tokenizer(MAX_TOKENS)
+        self._session = onnx_session(path)
         self._lock = threading.Lock()  # one session, many callers (web server threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -35,7 +35,6 @@ and numpy are imported.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -44,7 +43,15 @@ from typing import Any
 
 import numpy as np
 
-from retold.embed import INSTALL_HINT, _weights_dir, export_int8_onnx, model_dir, require_build_tools
+from retold.embed import (
+    INSTALL_HINT,
+    _weights_dir,
+    export_int8_onnx,
+    minilm_tokenizer,
+    model_dir,
+    onnx_session,
+    require_build_tools,
+)
 from retold.errors import ModelUnavailableError
 
 MODEL_FILE = "pair-classifier-int8.onnx"
@@ -142,9 +149,9 @@ class PairClassifier:
     """Probability that two sentences carry the same content (MRPC sense of 'paraphrase')."""
 
     def __init__(self, model_path: Path | None = None) -> None:
-        try:
-            import onnxruntime
-            from tokenizers import Tokenizer
+        try:  # present? (used by minilm_tokenizer and onnx_session)
+            import onnxruntime  # noqa: F401
+            import tokenizers  # noqa: F401
         except ImportError:
             raise ModelUnavailableError(
                 f"the pair classifier needs onnxruntime and tokenizers; run: {INSTALL_HINT}"
@@ -154,14 +161,8 @@ class PairClassifier:
             raise ModelUnavailableError(
                 f"the pair classifier has not been built yet ({path} is missing); run: retold model build"
             )
-        tokenizer = Tokenizer.from_file(str(_weights_dir() / "tokenizer.json"))
-        tokenizer.enable_truncation(MAX_TOKENS)  # longest-first: both sentences keep a share
-        tokenizer.enable_padding()
-        self._tokenizer = tokenizer
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = min(os.cpu_count() or 1, 4)
-        options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = minilm_tokenizer(MAX_TOKENS)
+        self._session = onnx_session(path)
         properties = self._session.get_modelmeta().custom_metadata_map
         if DELTA_FILE.exists() and properties.get("retold.delta_sha256") != _delta_digest(DELTA_FILE):
             raise ModelUnavailableError(
