@@ -5,14 +5,18 @@ Nothing here decides anything about articles; every command is a thin shell over
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, TextIO, TypeVar, cast
 
 import click
 
-from retold.errors import RetoldError
+from retold.errors import OutputError, RetoldError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -142,55 +146,109 @@ def compare(
         raise click.UsageError("only one of SOURCE and DERIVED can be - (standard input)")
     from retold.read import read_article
 
-    if output:
-        _open_output(output).close()  # fail on an unwritable path before the work, not after
-    result = comparer.compare(read_article(source), read_article(derived))
-    _write_comparison(result, output_format, output)
+    if not output:
+        _write_comparison(comparer.compare(read_article(source), read_article(derived)), output_format, None)
+        return
+    with _output_file(output, inputs=(source, derived)) as handle:
+        _write_comparison(
+            comparer.compare(read_article(source), read_article(derived)), output_format, handle
+        )
+    click.echo(f"Wrote {output}", err=True)
 
 
-def _open_output(output: str) -> Any:
-    """Open the --output file, or fail with one line naming it (before any work is done)."""
+@contextmanager
+def _output_file(output: str, inputs: Sequence[str] = (), keep_partial: bool = False) -> Iterator[TextIO]:
+    """A file that replaces ``output`` only when the block completes.
+
+    The file is opened before any work, so an unwritable path fails at once, but it is a temporary
+    file beside ``output``: a run that fails on a bad input, or is interrupted, leaves an existing
+    ``output`` as it was instead of empty, and ``-o`` naming one of the inputs is refused before that
+    input could be lost. ``keep_partial`` (batch mode, whose finished results are worth keeping) moves
+    what was written into place even when the run stops early.
+    """
+    target = Path(output)
+    for name in inputs:
+        if name != "-" and _same_file(name, target):
+            raise OutputError(f"--output {output} is also an input; write the result to another file")
+    if target.is_dir():
+        raise OutputError(f"cannot write {output}: it is a folder")
     try:
-        return open(output, "w", encoding="utf-8")  # noqa: SIM115 - the caller closes it
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
+            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        )
     except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+        raise OutputError(f"cannot write {output}: {error.strerror}") from None
+    finished = False
+    try:
+        with handle:
+            yield cast(TextIO, handle)
+        finished = True
+    finally:
+        if finished or keep_partial:
+            os.chmod(handle.name, _new_file_mode(target))
+            os.replace(handle.name, target)
+        else:
+            Path(handle.name).unlink(missing_ok=True)
 
 
-def _write_comparison(result: Any, output_format: str, output: str | None) -> None:
+def _same_file(name: str, target: Path) -> bool:
+    try:
+        return os.path.samefile(name, target)
+    except OSError:  # either does not exist (yet): they cannot be the same file
+        return False
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode ``target`` has, or the one a plain open() would give it (temporary files are 0600)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _write_comparison(result: Any, output_format: str, handle: TextIO | None) -> None:
     from retold import render
 
     if output_format == "terminal":
         from rich.console import Console
 
-        if output:
-            with _open_output(output) as handle:
-                render.render_terminal(result, Console(file=handle, width=160, no_color=True))
+        if handle is not None:
+            render.render_terminal(result, Console(file=handle, width=160, no_color=True))
         else:
             render.render_terminal(result, Console())
         return
     text = render.render_json(result) if output_format == "json" else render.render_html(result)
-    if output:
-        with _open_output(output) as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-        click.echo(f"Wrote {output}", err=True)
+    if handle is not None:
+        handle.write(text if text.endswith("\n") else text + "\n")
     else:
         click.echo(text)
 
 
 def _compare_pairs(path: str, comparer: Any, output: str | None) -> None:
-    import json
-
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from retold.batch import PairError, compare_pairs, count_lines
+    from retold.batch import count_lines
     from retold.errors import InputError
 
     try:
         total = count_lines(path)
     except OSError as error:
         raise InputError(f"{path}: cannot read the pairs file ({error.strerror})") from None
-    out = _open_output(output) if output else sys.stdout
+    if output:
+        with _output_file(output, inputs=(path,), keep_partial=True) as handle:
+            _write_pair_results(path, comparer, total, handle)
+    else:
+        _write_pair_results(path, comparer, total, sys.stdout)
+
+
+def _write_pair_results(path: str, comparer: Any, total: int, out: TextIO) -> None:
+    import json
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from retold.batch import PairError, compare_pairs
+
     errors = compared = 0
     progress = Progress(
         TextColumn("comparing pairs"),
@@ -217,9 +275,11 @@ def _compare_pairs(path: str, comparer: Any, output: str | None) -> None:
                 elapsed = progress.tasks[0].elapsed or 0.0
                 done = compared + errors
                 progress.update(task, advance=1, rate=f"{done / elapsed:.1f} pairs/s" if elapsed else "")
-    finally:
-        if output:
-            out.close()
+    except KeyboardInterrupt:
+        click.echo(
+            f"interrupted after {compared + errors} of {total} pairs; their results are kept", err=True
+        )
+        raise
     click.echo(f"compared {compared} pairs, {errors} with errors", err=True)
 
 
@@ -286,22 +346,38 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
     """
     from retold.collection import Collection
 
+    def waiting(seconds: float) -> None:
+        bars.progress.console.print(
+            f"waiting for another `retold index` on {db} to finish (at most {seconds / 60:.0f} min) ..."
+        )
+
     bars = _Bars()
     with bars.progress:
-        report = Collection(db, paraphrase=paraphrase).add(paths, progress=bars)
+        report = Collection(db, paraphrase=paraphrase).add(paths, progress=bars, on_wait=waiting)
     for problem in report.skipped:
         click.secho(f"skipped: {problem}", fg="yellow", err=True)
     click.echo(
         f"{db}: {report.added} added, {report.new_versions} new versions, {report.unchanged} unchanged, "
         f"{report.compared} pairs compared, {len(report.skipped)} inputs skipped"
     )
+    if not (report.added or report.new_versions or report.unchanged):
+        # Nothing was read: a typo in every path, or files with no articles. Say so with the exit code
+        # too, so that a script does not carry on with an empty store.
+        found = "every input was skipped" if report.skipped else "no articles found in " + " ".join(paths)
+        raise click.ClickException(f"nothing indexed: {found}")
 
 
 @cli.command("find")
 @click.argument("article", type=click.Path())
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--limit", default=20, show_default=True, help="Show at most this many matches.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show at most this many matches.",
+)
 @click.option(
     "--paraphrase/--no-paraphrase", default=False, show_default=True, help="Also search lead embeddings."
 )
@@ -317,6 +393,8 @@ def find_command(article: str, db: str, fmt: str, limit: int, paraphrase: bool) 
 
     from retold.collection import Collection
 
+    if not article.strip():
+        raise click.UsageError("ARTICLE is empty: give an article file, or - for standard input")
     matches = Collection(db, paraphrase=paraphrase).find(article, limit=limit)
     if fmt == "json":
         click.echo(json.dumps({"article": article, "matches": [m.to_dict() for m in matches]}, indent=2))

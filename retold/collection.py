@@ -120,34 +120,48 @@ class Collection:
     # ---- add ---------------------------------------------------------------------------------------
 
     def add(
-        self, sources: Iterable[Article | str | os.PathLike[str]], progress: Progress | None = None
+        self,
+        sources: Iterable[Article | str | os.PathLike[str]],
+        progress: Progress | None = None,
+        on_wait: Callable[[float], None] | None = None,
     ) -> AddReport:
         """Index articles and files/folders (``.txt .html .json .jsonl .csv .warc``), then compare.
 
         Idempotent: an article already stored with the same text is skipped; a changed text under a
-        stored id becomes a new version linked to the old one. Inputs that cannot be read are listed in
-        ``AddReport.skipped`` and the rest goes on.
+        stored id becomes a new version linked to the old one, also when the id comes twice in one run.
+        Inputs that cannot be read are listed in ``AddReport.skipped`` and the rest goes on.
+        ``on_wait(seconds)`` is called if another process is indexing into the same store and this one
+        waits for it (at most ``seconds``).
         """
         report = AddReport()
         tick = progress or (lambda stage, n, total: None)
         with Store(self.path) as store:
             store.check_lsh_layout()
-            lock = (
-                store.writer_lock() if self._lock_timeout is None else store.writer_lock(self._lock_timeout)
-            )
+            if self._lock_timeout is None:
+                lock = store.writer_lock(on_wait=on_wait)
+            else:
+                lock = store.writer_lock(self._lock_timeout, on_wait=on_wait)
             with lock, _worker_pool() as pool:
                 self._pool = pool
                 self._compare_pending(store, report, tick)  # finish what a killed run left
                 batch: list[Article] = []
+                batch_ids: set[str | None] = set()
                 for item in iter_articles(sources, pool):
                     if isinstance(item, InputError):
                         report.skipped.append(str(item))
                         tick("skipped", 1, None)
                         continue
+                    if item.id in batch_ids:
+                        # An id seen earlier in this run: store what came before it first, so the repeat
+                        # is judged against it exactly as in a later run (unchanged, or a new version),
+                        # never silently dropped.
+                        self._store_batch(store, batch, report, tick)
+                        batch, batch_ids = [], set()
                     batch.append(item)
+                    batch_ids.add(item.id)
                     if len(batch) >= BATCH_SIZE:
                         self._store_batch(store, batch, report, tick)
-                        batch = []
+                        batch, batch_ids = [], set()
                 if batch:
                     self._store_batch(store, batch, report, tick)
                 self._compare_pending(store, report, tick)
@@ -159,7 +173,7 @@ class Collection:
         for article in batch:
             if not article.id:
                 raise InputError("an article without an id cannot be indexed; give it an id (or a file name)")
-            fresh[article.id] = (article, content_hash(article))  # the last record of an id wins
+            fresh[article.id] = (article, content_hash(article))  # ids are unique within a batch (add)
         stored = store.current_versions(list(fresh))
         todo: list[tuple[Article, str, int | None, int]] = []
         for id_, (article, digest) in fresh.items():
@@ -507,9 +521,16 @@ def _worker_pool() -> Iterator[Executor | None]:
 
 
 def _exit_with_parent(parent: int) -> None:
-    """Make a worker exit when its parent is killed (kill -9 runs no cleanup that would stop it)."""
+    """Make a worker exit when its parent is killed (kill -9 runs no cleanup that would stop it).
+
+    Ctrl-C reaches every process of the terminal's group; the parent handles it (and shuts the pool
+    down), so a worker ignores it instead of printing a KeyboardInterrupt traceback of its own.
+    """
+    import signal
     import threading
     import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -552,6 +573,10 @@ def iter_articles(
                         yield from _read_file(os.path.join(root, name), pool)
         elif path.exists():
             yield from _read_file(given, pool)
+        elif given == "-":
+            yield InputError(
+                "- (standard input) cannot be indexed; save the records to a .jsonl file and index that"
+            )
         else:
             yield InputError(f"{given} does not exist; check the path")
 

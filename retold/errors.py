@@ -6,6 +6,7 @@ where there is one, the fix. The CLI turns any ``RetoldError`` into one red line
     RetoldError
     ├── InputError            an article or pairs file cannot be read or makes no sense
     │   └── EmptyInputError   the input holds no text to compare
+    ├── OutputError           a report or result file cannot be written where asked
     ├── ModelUnavailableError an optional part (embedding model, spaCy pipeline) is not installed
     └── StoreError            the collection store cannot be opened, is locked, or is of another version
 """
@@ -23,6 +24,10 @@ class InputError(RetoldError):
 
 class EmptyInputError(InputError):
     """The input was read but holds no text."""
+
+
+class OutputError(RetoldError):
+    """A report or result cannot be written where asked (unwritable folder, the output is an input)."""
 
 
 class ModelUnavailableError(RetoldError):

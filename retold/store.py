@@ -27,7 +27,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,9 @@ class Store:
             )
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder; give --db a file name such as retold.db")
+        folder = self.path.absolute().parent
+        if not folder.is_dir():
+            raise StoreError(f"{self.path}: the folder {folder} does not exist; create it first")
         deadline = time.monotonic() + OPEN_TIMEOUT
         while True:
             try:
@@ -222,17 +225,27 @@ class Store:
         self.db.execute("COMMIT")
 
     @contextlib.contextmanager
-    def writer_lock(self, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
-        """Hold the store's single-writer lock; another writer waits, then fails with a clear message."""
+    def writer_lock(
+        self, timeout: float = DEFAULT_LOCK_TIMEOUT, on_wait: Callable[[float], None] | None = None
+    ) -> Iterator[None]:
+        """Hold the store's single-writer lock; another writer waits, then fails with a clear message.
+
+        ``on_wait(timeout)`` is called once if the lock is held by another process, before waiting, so
+        that a waiting command can say so instead of looking hung.
+        """
         lock_path = self.path.with_name(self.path.name + ".lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             deadline = time.monotonic() + timeout
+            told = False
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if on_wait is not None and not told:
+                        on_wait(timeout)
+                        told = True
                     if time.monotonic() >= deadline:
                         raise StoreError(
                             f"{self.path} is being indexed by another process; wait for it to finish, "

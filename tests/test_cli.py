@@ -249,6 +249,70 @@ def test_output_into_a_missing_folder_is_one_line(tmp_path, examples, monkeypatc
     assert "no-such-folder" in line
 
 
+def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path, examples):
+    derived = tmp_path / "rewrite.txt"
+    derived.write_text((examples / "rewrite-paraphrased.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    before = derived.read_bytes()
+    line = user_error(
+        "compare",
+        str(examples / "wire-original.txt"),
+        str(derived),
+        "--format",
+        "html",
+        "-o",
+        str(derived),
+        *FAST,
+    )
+    assert "also an input" in line
+    assert derived.read_bytes() == before
+
+
+@pytest.mark.parametrize("pairs", [False, True], ids=["compare", "pairs"])
+def test_a_failed_run_leaves_the_existing_output_as_it_was(tmp_path, examples, pairs):
+    out = tmp_path / "report.json"
+    out.write_text("an earlier report\n", encoding="utf-8")
+    if pairs:
+        args = ["compare", "--pairs", str(tmp_path / "missing.jsonl"), "--format", "json", "-o", str(out)]
+    else:
+        args = ["compare", str(examples / "wire-original.txt"), str(tmp_path / "missing.txt"), "-o", str(out)]
+    user_error(*args, *FAST)
+    assert out.read_text(encoding="utf-8") == "an earlier report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+
+
+def test_output_replaces_an_existing_file_keeping_its_mode(tmp_path, examples):
+    out = tmp_path / "result.json"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o640)
+    result = invoke("compare", str(examples / "wire-original.txt"), str(examples / "unrelated.txt"),
+                    "--format", "json", "-o", str(out), *FAST)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["verdict"]["label"] == "unrelated"
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+def test_an_interrupted_batch_keeps_the_results_so_far(tmp_path, monkeypatch):
+    from retold import batch
+
+    monkeypatch.chdir(ROOT)
+    real = batch.compare_pairs
+
+    def interrupted_after_two(*args, **kwargs):
+        for number, result in enumerate(real(*args, **kwargs)):
+            if number == 2:
+                raise KeyboardInterrupt
+            yield result
+
+    monkeypatch.setattr(batch, "compare_pairs", interrupted_after_two)
+    out = tmp_path / "results.jsonl"
+    result = CliRunner().invoke(
+        cli, ["compare", "--pairs", "examples/pairs.jsonl", "--format", "json", "-o", str(out), *FAST]
+    )
+    assert result.exit_code == 130
+    assert "interrupted after 2 of 8 pairs" in result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and "version" in result.output

@@ -106,4 +106,14 @@ def test_user_mistakes_are_one_line_errors(tmp_path, indexed):
     bad = runner.invoke(cli, ["index", str(not_a_store), "--db", str(not_a_store)])
     assert bad.exit_code == 1 and "not an SQLite file" in bad.output
     skipped = runner.invoke(cli, ["index", str(tmp_path / "nowhere.txt"), "--db", str(indexed)])
-    assert skipped.exit_code == 0 and "does not exist" in skipped.output
+    assert skipped.exit_code == 1 and "does not exist" in skipped.output
+    assert "nothing indexed: every input was skipped" in skipped.output
+    (tmp_path / "empty").mkdir()
+    empty = runner.invoke(cli, ["index", str(tmp_path / "empty"), "--db", str(indexed)])
+    assert empty.exit_code == 1 and "no articles found in" in empty.output
+    no_folder = runner.invoke(cli, ["index", str(tmp_path / "empty"), "--db", str(tmp_path / "x" / "c.db")])
+    assert no_folder.exit_code == 1 and "does not exist; create it first" in no_folder.output
+    assert runner.invoke(cli, ["find", "", "--db", str(indexed)]).exit_code == 2
+    assert runner.invoke(cli, ["find", str(indexed), "--db", str(indexed), "--limit", "0"]).exit_code == 2
+    stdin = runner.invoke(cli, ["index", "-", "--db", str(indexed)])
+    assert stdin.exit_code == 1 and "standard input" in stdin.output

@@ -15,6 +15,7 @@ from retold.article import Article
 from retold.collection import Collection
 from retold.comparison import Comparer
 from retold.errors import InputError, StoreError
+from retold.store import Store
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -78,6 +79,20 @@ def test_same_article_again_is_a_no_op_and_a_changed_text_is_a_new_version(tmp_p
     stories = collection.stories()
     assert len(stories) == 1 and str(folder / "bakery.txt") in stories[0].articles
     assert len(list(collection.pairs())) == 3  # old bakery version's pairs are history, not listed
+
+
+def test_an_id_twice_in_one_run_is_a_version_not_a_silent_drop(tmp_path):
+    records = tmp_path / "feed.jsonl"
+    rows = [{"id": "a", "text": WIRE}, {"id": "b", "text": BAKERY}, {"id": "a", "text": WIRE},
+            {"id": "a", "text": COPY}]  # fmt: skip
+    records.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    collection = Collection(tmp_path / "c.db")
+    report = collection.add([str(records)])
+    # The same text again is unchanged, a changed text a new version: as if they came in separate runs.
+    assert (report.added, report.unchanged, report.new_versions) == (2, 1, 1)
+    with Store(tmp_path / "c.db") as store:
+        [(doc, version, _digest)] = store.current_versions(["a"]).values()
+        assert version == 2 and COPY in store.articles([doc])[doc].text
 
 
 def test_records_with_dates_orient_edges_and_origin(tmp_path):

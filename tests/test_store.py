@@ -131,15 +131,22 @@ def test_second_writer_waits_then_fails_clearly(tmp_path):
     t = threading.Thread(target=holder)
     t.start()
     held.wait(5)
+    told: list[float] = []
     try:
         with (
             Store(path) as store,
             pytest.raises(StoreError, match="being indexed by another process"),
-            store.writer_lock(timeout=0.3),
+            store.writer_lock(timeout=0.3, on_wait=told.append),
         ):
             pass
     finally:
         release.set()
         t.join()
+    assert told == [0.3]  # the waiting process was told once, before it waited
     with Store(path) as store, store.writer_lock(timeout=1):  # free again once the first writer is done
         assert store.count() == 0
+
+
+def test_store_in_a_missing_folder_is_one_sentence(tmp_path):
+    with pytest.raises(StoreError, match="the folder .*no-such-folder does not exist"):
+        Store(tmp_path / "no-such-folder" / "c.db")

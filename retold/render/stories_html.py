@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from retold.errors import InputError
+from retold.errors import OutputError
 from retold.stories import Story
 
 _CSS = """
@@ -50,8 +50,11 @@ def write_stories_report(collection: Any, stories: list[Story], folder: str | os
     """
     out = Path(folder)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out} is a file; give --output a folder name")
-    (out / "pairs").mkdir(parents=True, exist_ok=True)
+        raise OutputError(f"{out} is a file; give --output a folder name")
+    try:
+        (out / "pairs").mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot write the report to {out}: {error.strerror}") from None
     titles = collection.titles({a for s in stories for a in s.articles})
 
     rows = []
