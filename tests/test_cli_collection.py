@@ -115,5 +115,11 @@ def test_user_mistakes_are_one_line_errors(tmp_path, indexed):
     assert no_folder.exit_code == 1 and "does not exist; create it first" in no_folder.output
     assert runner.invoke(cli, ["find", "", "--db", str(indexed)]).exit_code == 2
     assert runner.invoke(cli, ["find", str(indexed), "--db", str(indexed), "--limit", "0"]).exit_code == 2
+    under_a_file = str(not_a_store / "report")
+    report = runner.invoke(
+        cli, ["stories", "--db", str(indexed), "--format", "html", "--output", under_a_file]
+    )
+    assert report.exit_code == 1 and "cannot write the report to" in report.output
+    assert "Traceback" not in report.output
     stdin = runner.invoke(cli, ["index", "-", "--db", str(indexed)])
     assert stdin.exit_code == 1 and "standard input" in stdin.output
