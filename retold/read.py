@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
 import itertools
 import json
 import os
 import re
+import stat
 import sys
 import warnings
 from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,6 +67,20 @@ BINARY_CONTROL_SHARE = 0.01
 # text in a legacy encoding: Latin-1/cp1252 news text has a few per cent accented letters, random or
 # compressed bytes have ~50 %.
 BINARY_HIGH_SHARE = 0.30
+# UTF-16 without a BOM: in text that is mostly ASCII every other byte is NUL. Over half the bytes at one
+# parity NUL and almost none at the other is that pattern; binary formats have NULs at both.
+UTF16_NUL_SHARE = 0.5
+UTF16_OTHER_NUL_SHARE = 0.05
+# The most one article file (or stdin) may hold: reading stops one byte past it, so an endless source
+# (a pipe that never closes, a device) is refused instead of filling memory. 64 MiB is above 4 bytes ×
+# the 5,000,000-character compare limit (comparison.MAX_ARTICLE_CHARS: any text file compare accepts
+# fits), and leaves room for HTML, whose markup and inline images can dwarf its text (news pages are
+# 0.1-3 MB; a page saved with its images inlined, 10-40 MB). Record files (JSONL, JSON arrays) are
+# read record by record and are not held to it, except a JSON array on stdin, which must be read whole.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+# A record's ``path`` names its article file; that file being a record with a ``path`` of its own is
+# already unusual. Eight files deep is beyond any real layout and far below Python's recursion limit.
+MAX_PATH_DEPTH = 8
 
 # Boilerplate is only searched for near the two ends of the text: bylines and datelines open an
 # article, credits and copyright lines close it. Twelve lines / 4 KB at each end covers every layout
@@ -91,6 +108,7 @@ HEADER_KEYS = {
     "id": "id",
 }
 RECORD_FIELDS = ("id", "text", "path", "title", "date", "outlet", "url", "byline")
+METADATA_FIELDS = ("title", "date", "outlet", "url", "byline")
 # Publication-date names of common feeds and scrapers: schema.org (datePublished), RSS (pubDate),
 # NewsAPI (publishedAt), newspaper3k (publish_date), news-please (date_publish). Only names that mean
 # "published": generic ones (created_at, updated, crawl_date, any *_date) may be when a record was
@@ -130,7 +148,10 @@ def read_article(
         raise InputError(f"{name}: unknown format {format!r}; use one of {', '.join(FORMATS)}")
     fmt = format or _format_from_extension(name)
     if fmt == "jsonl":
-        raise InputError(f"{name} holds JSONL records, not one article; read it with read_records")
+        raise InputError(
+            f"{name} is a JSONL file of records, not one article; give it to `retold index`,"
+            " or put one article in each file"
+        )
     text = _decode(_read_bytes(source, name), name)
     _require_text(text, name)
     if fmt is None:
@@ -140,24 +161,29 @@ def read_article(
         return _article_from_html(text, id=id or name, url=None, name=name)
     if fmt == "json":
         try:
-            data = json.loads(text)
+            data = _load_json(text, name)
         except json.JSONDecodeError as error:
             if format is None and _format_from_extension(name) is None:
                 fmt = "text"  # only a guess from a leading "{": it is text after all
             else:
                 raise InputError(
-                    f"{name} is not valid JSON ({error.msg} at line {error.lineno} column {error.colno});"
-                    " fix the file, or read it as plain text with format='text'"
+                    f"{name} is not valid JSON ({_json_problem(error)}); fix the JSON,"
+                    " or if the file is plain text, give it a .txt name"
                 ) from None
         else:
             if isinstance(data, list):
                 raise InputError(
-                    f"{name} holds a list of {len(data)} records, not one article;"
-                    " read it with read_records (or give a JSONL file)"
+                    f"{name} is a JSON list of {len(data)} records, not one article;"
+                    " give it to `retold index`, or put one record in each file"
                 )
             if not isinstance(data, dict):
                 raise InputError(f"{name} holds a JSON {_json_type(data)}, not an article record (an object)")
-            article = article_from_record(data, where=name, base_dir=_base_dir(source))
+            # The files being read, so that a record whose 'path' leads back to one is caught.
+            token = _READING.set((*_READING.get(), (_real_path(name), name)))
+            try:
+                article = article_from_record(data, where=name, base_dir=_base_dir(source))
+            finally:
+                _READING.reset(token)
             if id is not None:
                 article.id = id
             return article
@@ -177,14 +203,24 @@ def read_records(source: str | os.PathLike[str]) -> Iterator[Article | InputErro
     base_dir = _base_dir(source)
     fmt = _format_from_extension(name)
     if fmt in ("text", "html"):
-        raise InputError(f"{name} is one {fmt} article, not a file of records; read it with read_article")
+        raise InputError(
+            f"{name} is one {fmt} article, not a file of records;"
+            " records come as JSONL (one JSON object a line) or a JSON list"
+        )
     with _open_binary(source, name) as stream:
         head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
         if head:
             _refuse_binary(head, name)
         first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
         if fmt == "json" or (fmt is None and first == b"["):
-            text = _decode(stream.read(), name)
+            # A file is finite (special files are refused); stdin may not be, and an array is read whole.
+            data = stream.read(MAX_FILE_BYTES + 1) if name == STDIN else stream.read()
+            if name == STDIN and len(data) > MAX_FILE_BYTES:
+                raise InputError(
+                    f"stdin sent more than {_size(MAX_FILE_BYTES)} of JSON;"
+                    " send the records as JSONL (one JSON object a line) instead"
+                )
+            text = _decode(data, name)
             _require_text(text, name)
             yield from _records_from_json(text, name, base_dir)
             return
@@ -193,11 +229,10 @@ def read_records(source: str | os.PathLike[str]) -> Iterator[Article | InputErro
 
 def _records_from_json(text: str, name: str, base_dir: Path | None) -> Iterator[Article | InputError]:
     try:
-        data = json.loads(text)
+        data = _load_json(text, name)
     except json.JSONDecodeError as error:
         raise InputError(
-            f"{name} is not valid JSON ({error.msg} at line {error.lineno} column {error.colno});"
-            " fix it, or write one record a line as JSONL"
+            f"{name} is not valid JSON ({_json_problem(error)}); fix it, or write one record a line as JSONL"
         ) from None
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records, start=1):
@@ -224,9 +259,12 @@ def _records_from_lines(stream: Any, name: str, base_dir: Path | None) -> Iterat
             continue
         seen_any = True
         try:
-            record = json.loads(line.strip())
+            record = _load_json(line.strip(), where)
         except json.JSONDecodeError as error:
-            yield InputError(f"{where}: not valid JSON ({error.msg} at column {error.colno})")
+            yield InputError(f"{where}: not valid JSON ({_json_problem(error, line=False)})")
+            continue
+        except InputError as error:
+            yield error
             continue
         yield _record_or_error(record, where, base_dir)
     if not seen_any:
@@ -240,6 +278,22 @@ def _record_or_error(record: Any, where: str, base_dir: Path | None) -> Article 
         return article_from_record(record, where=where, base_dir=base_dir)
     except InputError as error:
         return error
+
+
+def _load_json(text: str, name: str) -> Any:
+    """``json.loads``, with a document nested deeper than Python's recursion limit refused in words."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(
+            f"{name}: the JSON is nested too deeply to read; an article record is one flat object"
+        ) from None
+
+
+def _json_problem(error: json.JSONDecodeError, *, line: bool = True) -> str:
+    # json's messages for a place end in "at" ("Invalid control character at"): say "at" once.
+    place = f"line {error.lineno} column {error.colno}" if line else f"column {error.colno}"
+    return f"{error.msg.removesuffix(' at')} at {place}"
 
 
 def _name_of(source: str | os.PathLike[str]) -> str:
@@ -288,29 +342,83 @@ def _stdin_binary() -> Any:
     buffer = getattr(stdin, "buffer", None)
     if buffer is not None and hasattr(buffer, "peek"):
         return buffer
-    data = buffer.read() if buffer is not None else stdin.read().encode("utf-8")
+    # Bounded like a file (_read_bytes reports the excess). surrogatepass: a lone surrogate in a text
+    # stream becomes bytes that fail UTF-8 decoding with a message, not an encoding traceback here.
+    limit = MAX_FILE_BYTES + 1
+    data = buffer.read(limit) if buffer is not None else stdin.read(limit).encode("utf-8", "surrogatepass")
     return io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
 
 
+_FILE_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
 def _check_path(name: str) -> None:
-    path = Path(name)
-    if path.is_dir():
+    """Refuse what is not a regular file before opening it: opening a FIFO waits for a writer, and a
+    device such as /dev/zero never ends."""
+    try:
+        info = os.stat(name)
+    except ValueError:  # a NUL in the name
+        raise InputError(f"{name!r} is not a valid path (it holds a NUL character)") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError(
+                f"{name} is a symbolic-link loop (the link leads back to itself); fix the link"
+            ) from None
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            if os.path.islink(name):
+                raise InputError(
+                    f"{name} is a symbolic link to {os.readlink(name)}, which does not exist; fix the link"
+                ) from None
+            raise InputError(f"{name} does not exist; check the path") from None
+        raise InputError(f"{name} cannot be read ({error.strerror}); check the path") from None
+    if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{name} is a directory, not an article file; give one file")
-    if not path.exists():
-        raise InputError(f"{name} does not exist; check the path")
+    if not stat.S_ISREG(info.st_mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
+        raise InputError(
+            f"{name} is {kind}, not a regular file; save the article to a file, or pipe it in and give -"
+        )
+
+
+def _real_path(name: str) -> str:
+    return name if name == STDIN else os.path.realpath(name)
 
 
 def _read_bytes(source: str | os.PathLike[str], name: str) -> bytes:
     with _open_binary(source, name) as stream:
-        data: bytes = stream.read()
+        data: bytes = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        what = "stdin sent" if name == STDIN else f"{name} is"
+        raise InputError(
+            f"{what} more than {_size(MAX_FILE_BYTES)}, too large for one article;"
+            " split it, or give many articles as JSONL to `retold index`"
+        )
     return data
 
 
+def _size(count: int) -> str:
+    return f"{count / 2**20:g} MiB" if count >= 2**20 else f"{count:,} bytes"
+
+
 def _refuse_binary(head: bytes, name: str) -> None:
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head):
         raise InputError(f"{name} is UTF-16 text; convert it to UTF-8")
     if b"\x00" in head or _control_share(head) > BINARY_CONTROL_SHARE:
         raise InputError(f"{name} looks like a binary file, not an article")
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM, as far as mostly-ASCII text shows it: NULs at one byte parity only."""
+    if len(head) < 16:
+        return False
+    shares = [half.count(0) / len(half) for half in (head[0::2], head[1::2])]
+    high, low = max(shares), min(shares)
+    return high > UTF16_NUL_SHARE and low < UTF16_OTHER_NUL_SHARE
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f") + b"\x7f"
@@ -426,6 +534,10 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
     raw_text = found.get("text") or ""
     if not raw_text.strip():
         raise EmptyInputError(f"{name}: no article text found in the HTML")
+    if _only_page_chrome(html, raw_text):
+        raise EmptyInputError(
+            f"{name}: no article text found in the HTML, only its navigation, header or footer"
+        )
     # trafilatura puts one newline between blocks; a blank line makes them paragraphs, as in plain text.
     text = "\n\n".join(line.strip() for line in raw_text.split("\n") if line.strip())
     metadata: dict[str, Any] = {
@@ -441,6 +553,37 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
     return article_from_text(text, id=id, **metadata)
 
 
+# The parts of a page around its article: site menus, the site header, footer and sidebars.
+_CHROME_XPATH = (
+    "//nav | //header | //footer | //aside | //menu"
+    " | //*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='menu']"
+)
+
+
+def _only_page_chrome(html: str, text: str) -> bool:
+    """Whether every word trafilatura extracted stands in the page's menus, header, footer or sidebars.
+
+    trafilatura's main-text extractor skips those; but when it finds under ~250 characters it falls
+    back to a baseline that takes whatever text the body has. That fallback is kept: it is what reads
+    short articles and pages whose text is not in paragraphs. Only a result that is nothing but the
+    page's chrome (a page of links, "Home | About") is no article.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (ValueError, etree.LxmlError):  # trafilatura read it, so this is rare: trust trafilatura
+        return False
+    chrome_words: set[str] = set()
+    for element in tree.xpath(_CHROME_XPATH):
+        # Text node by text node ("<li>Home</li><li>World</li>" has no space between the two) and whole.
+        for piece in element.itertext():
+            chrome_words.update(piece.split())
+        chrome_words.update(element.text_content().split())
+    return bool(chrome_words) and set(text.split()) <= chrome_words
+
+
 def article_from_record(
     record: dict[str, Any], *, where: str, base_dir: str | os.PathLike[str] | None = None
 ) -> Article:
@@ -454,29 +597,45 @@ def article_from_record(
     Args:
         where: names the record in error messages, e.g. ``"wire.jsonl line 3"``.
     """
+    _refuse_surrogates(record, where)
+    if (
+        "text" not in record
+        and "path" not in record
+        and any(isinstance(record.get(role), dict) for role in ("source", "derived"))
+    ):
+        # Else 'source', read as the outlet's name, would be refused for not being a string.
+        raise InputError(
+            f"{where}: the record has no 'text' field; it looks like a --pairs line (source/derived):"
+            " compare it with `retold compare --pairs FILE --format json`"
+        )
     fields: dict[str, Any] = {}
+    given: dict[str, str] = {}  # the record's own name of each field, for messages ('source', 'author')
     extra: dict[str, Any] = {}
     for key, value in record.items():
         target = RECORD_ALIASES.get(key, key)
         if target in RECORD_FIELDS:
             if target not in fields or key == target:
                 fields[target] = value
+                given[target] = key
         else:
             extra[key] = value
-    for key in ("title", "date", "outlet", "url", "byline"):
+    for key in METADATA_FIELDS:
         value = fields.get(key)
         if value is not None and not isinstance(value, str):
             if key == "date" and isinstance(value, int | float) and not isinstance(value, bool):
                 fields[key] = str(value)
             else:
-                raise InputError(f"{where}: field {key!r} must be a string, got a JSON {_json_type(value)}")
+                name = repr(key) if given[key] == key else f"{given[key]!r} (read as the {key})"
+                raise InputError(f"{where}: field {name} must be a string, got a JSON {_json_type(value)}")
     record_id = fields.get("id")
-    if record_id is not None and not isinstance(record_id, str | int):
+    # bool is an int in Python, but true as an id is a mistake, not the id "True"; 3.5 is no id either.
+    if record_id is not None and (isinstance(record_id, bool) or not isinstance(record_id, str | int)):
+        shown = f" ({json.dumps(record_id)})" if isinstance(record_id, bool | float) else ""
         raise InputError(
-            f"{where}: field 'id' must be a string or a number, got a JSON {_json_type(record_id)}"
+            f"{where}: field 'id' must be a string or an integer, got a JSON {_json_type(record_id)}{shown}"
         )
     record_id = None if record_id is None else str(record_id)
-    metadata = {k: fields.get(k) for k in ("title", "date", "outlet", "url", "byline")}
+    metadata = {k: fields.get(k) for k in METADATA_FIELDS}
 
     text = fields.get("text")
     path = fields.get("path")
@@ -491,11 +650,16 @@ def article_from_record(
             extra["path"] = path
         article = article_from_text(text, id=record_id or where, **metadata)
     else:
-        if not isinstance(path, str) or not path.strip():
+        if not isinstance(path, str) or not path.strip() or "\x00" in path:
             raise InputError(f"{where}: field 'path' must name a file, got {json.dumps(path)}")
         full = Path(path) if base_dir is None or Path(path).is_absolute() else Path(base_dir) / path
+        _refuse_path_loop(str(full))
         try:
             article = read_article(full)
+        except _PathLoopError as error:
+            if _READING.get():  # a record inside the chain: the message names every file of it already
+                raise
+            raise _PathLoopError(f"{where}: {error}") from None
         except InputError as error:
             raise type(error)(f"{where}: {error}") from None
         article.id = record_id or path
@@ -503,6 +667,80 @@ def article_from_record(
         extra["path"] = path
     article.extra.update(extra)
     return article
+
+
+# The JSON files read_article is reading, outermost first, as (real path, name as given).
+_READING: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("retold_read_chain", default=())
+
+
+class _PathLoopError(InputError):
+    """A record 'path' chain that loops or runs too deep; the message names the whole chain."""
+
+
+def _refuse_path_loop(full: str) -> None:
+    """Refuse a record 'path' that leads back to a file being read (itself, or A -> B -> A), or too deep.
+
+    Raised only inside read_article's chain (a record's own path is checked when its file is read), so
+    the message can start from the chain's first file and name every file of it once.
+    """
+    chain = _READING.get()
+    if not chain:
+        return
+    names = " → ".join([*(name for _, name in chain), full])
+    if _real_path(full) in {real for real, _ in chain}:
+        raise _PathLoopError(
+            f"{chain[0][1]}: field 'path' leads back to a file already being read ({names});"
+            " point it at an article file"
+        )
+    if len(chain) >= MAX_PATH_DEPTH:
+        raise _PathLoopError(
+            f"{chain[0][1]}: field 'path' leads through more than {MAX_PATH_DEPTH} record files ({names});"
+            " point it at an article file"
+        )
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _refuse_surrogates(record: dict[str, Any], where: str) -> None:
+    """Refuse a string holding a lone surrogate anywhere in the record.
+
+    json.loads accepts an escaped one ("\\ud800"), but such a string cannot be encoded as UTF-8: the
+    tokenizer, the content hash or the output would fail on it later with a traceback. Extra fields are
+    checked too, since they are stored and written out.
+    """
+    for key, value in record.items():
+        found = _surrogate_in(key)
+        if found is not None:
+            raise InputError(
+                f"{where}: a field name contains an unpaired surrogate ({found[0]}); {_NOT_UNICODE}"
+            )
+        found = _surrogate_in(value)
+        if found is not None:
+            place = f" at character {found[1] + 1}" if isinstance(value, str) else " (in a value inside it)"
+            raise InputError(
+                f"{where}: field {key!r} contains an unpaired surrogate ({found[0]}){place}; {_NOT_UNICODE}"
+            )
+
+
+_NOT_UNICODE = "the JSON is not valid Unicode"
+
+
+def _surrogate_in(value: Any) -> tuple[str, int] | None:
+    """The first lone surrogate in a JSON value, escaped ("\\ud800"), and its offset in its string."""
+    pending = [value]
+    while pending:  # a loop, not recursion: the value may be nested as deep as json.loads allows
+        item = pending.pop()
+        if isinstance(item, str):
+            match = None if item.isascii() else _SURROGATE.search(item)
+            if match is not None:
+                return f"\\u{ord(match.group()):04x}", match.start()
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
 
 
 def _apply_fields(article: Article, fields: dict[str, Any]) -> None:

@@ -337,7 +337,7 @@ def test_json_record_without_id_takes_the_path(tmp_path: Path) -> None:
 def test_json_list_is_refused_with_the_fix(tmp_path: Path) -> None:
     path = tmp_path / "many.json"
     path.write_text(json.dumps([{"text": "a"}, {"text": "b"}]))
-    with pytest.raises(InputError, match=r"many\.json holds a list of 2 records.*read_records"):
+    with pytest.raises(InputError, match=r"many\.json is a JSON list of 2 records.*`retold index`"):
         read_article(path)
     assert [a.text for a in read_records(path) if isinstance(a, Article)] == ["a", "b"]
 
@@ -345,9 +345,9 @@ def test_json_list_is_refused_with_the_fix(tmp_path: Path) -> None:
 def test_jsonl_format_is_refused_by_read_article(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_text('{"text": "a"}\n')
-    with pytest.raises(InputError, match="read_records"):
+    with pytest.raises(InputError, match="is a JSONL file of records, not one article.*`retold index`"):
         read_article(path)
-    with pytest.raises(InputError, match="read_records"):
+    with pytest.raises(InputError, match="is a JSONL file of records"):
         read_article(FIXTURES / "wire.txt", format="jsonl")
 
 
@@ -403,7 +403,16 @@ def test_record_path_that_is_missing_names_the_record(tmp_path: Path) -> None:
         ({"text": 5}, "w: field 'text' must be a string, got a JSON number"),
         ({"text": "  "}, "w: field 'text' is empty; add the article text"),
         ({"text": "a", "title": ["x"]}, "w: field 'title' must be a string, got a JSON list"),
-        ({"text": "a", "id": {"k": 1}}, "w: field 'id' must be a string or a number, got a JSON object"),
+        ({"text": "a", "id": {"k": 1}}, "w: field 'id' must be a string or an integer, got a JSON object"),
+        ({"text": "a", "id": 3.5}, "w: field 'id' must be a string or an integer, got a JSON number (3.5)"),
+        (
+            {"text": "a", "id": True},
+            "w: field 'id' must be a string or an integer, got a JSON boolean (true)",
+        ),
+        (
+            {"text": "a", "author": 5},
+            "w: field 'author' (read as the byline) must be a string, got a JSON number",
+        ),
     ],
 )
 def test_bad_record_fields(record: dict, message: str) -> None:
@@ -437,7 +446,7 @@ def test_read_records_refuses_empty_and_single_articles(tmp_path: Path) -> None:
     empty.write_text("\n  \n")
     with pytest.raises(EmptyInputError, match="holds no records"):
         list(read_records(empty))
-    with pytest.raises(InputError, match="read it with read_article"):
+    with pytest.raises(InputError, match="is one text article, not a file of records"):
         list(read_records(FIXTURES / "wire.txt"))
 
 
