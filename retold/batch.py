@@ -17,6 +17,7 @@ from typing import Any
 from retold.article import Article
 from retold.comparison import Comparer, Comparison
 from retold.errors import InputError, RetoldError
+from retold.read import SNIFF_BYTES, json_problem, refuse_binary
 
 
 @dataclass(slots=True)
@@ -32,17 +33,11 @@ class PairError:
 
 
 def _article(value: Any, role: str, where: str) -> Article:
-    from retold.read import article_from_record, read_article
+    from retold.read import article_from_record
 
     if not isinstance(value, dict):
         raise InputError(f"{where}: {role!r} must be an object with 'text' or 'path'")
-    if "text" not in value and "path" in value:
-        extra = {k: v for k, v in value.items() if k != "path"}
-        article = read_article(str(value["path"]))
-        for key in ("id", "title", "date", "outlet", "url", "byline"):
-            if extra.get(key) is not None:
-                setattr(article, key, str(extra[key]))
-        return article
+    # A 'path' is read relative to the current directory (base_dir None), as the CLI documents.
     return article_from_record(value, where=f"{where} {role}")
 
 
@@ -64,6 +59,9 @@ def compare_pairs(path: str | os.PathLike[str], comparer: Comparer) -> Iterator[
     except IsADirectoryError:
         raise InputError(f"{name} is a directory, not a pairs file") from None
     with handle:
+        # A UTF-16 or binary file: one error naming the file, not one per line that cannot be decoded.
+        refuse_binary(handle.read(SNIFF_BYTES), name)
+        handle.seek(0)
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
@@ -82,7 +80,7 @@ def _compare_line(raw: bytes, number: int, where: str, comparer: Comparer) -> Co
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise InputError(f"{where}: not valid JSON ({error.msg} at column {error.colno})") from None
+            raise InputError(f"{where}: not valid JSON ({json_problem(error, line=False)})") from None
         if not isinstance(record, dict):
             raise InputError(f"{where}: expected a JSON object with 'source' and 'derived'")
         pair_id = record.get("id", number)

@@ -14,7 +14,6 @@ import contextlib
 import csv
 import hashlib
 import itertools
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -571,14 +570,12 @@ def iter_articles(
                 for name in sorted(files):
                     if name.lower().endswith(ARTICLE_EXTENSIONS):
                         yield from _read_file(os.path.join(root, name), pool)
-        elif path.exists():
-            yield from _read_file(given, pool)
         elif given == "-":
             yield InputError(
                 "- (standard input) cannot be indexed; save the records to a .jsonl file and index that"
             )
         else:
-            yield InputError(f"{given} does not exist; check the path")
+            yield from _read_file(given, pool)
 
 
 def _read_file(path: str, pool: Executor | None = None) -> Iterator[Article | InputError]:
@@ -586,6 +583,7 @@ def _read_file(path: str, pool: Executor | None = None) -> Iterator[Article | In
 
     lower = path.lower()
     try:
+        read.check_path(path)  # missing, a link loop, a FIFO or device: say so before opening it
         if lower.endswith((".warc", ".warc.gz")):
             yield from _read_warc(path)
         elif lower.endswith(".csv"):
@@ -613,12 +611,17 @@ def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | Inp
     """
     from collections import deque
 
+    from retold import read
+
     base_dir = str(Path(path).parent)
     in_flight: deque[Any] = deque()
     seen_any = False
     with open(path, "rb") as stream:
-        head = stream.read(3)
-        if head != codecs.BOM_UTF8:
+        read.refuse_binary(
+            stream.read(read.SNIFF_BYTES), path
+        )  # UTF-16 or binary: one line, not one a record
+        stream.seek(0)
+        if stream.read(3) != codecs.BOM_UTF8:
             stream.seek(0)
         number = 1
         while True:
@@ -636,47 +639,16 @@ def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | Inp
         yield InputError(f"{path} holds no records; give a JSONL file with one JSON object a line")
 
 
-_JSON_TYPES = {
-    list: "array",
-    str: "string",
-    int: "number",
-    float: "number",
-    bool: "boolean",
-    type(None): "null",
-}
-
-
 def _parse_jsonl_lines(
     name: str, first: int, lines: list[bytes], base_dir: str
 ) -> list[Article | InputError]:
-    # The same messages as retold.read.read_records, which this mirrors for one chunk of lines.
-    from retold.read import article_from_record
+    from retold.read import record_from_line
 
     out: list[Article | InputError] = []
     for number, raw in enumerate(lines, start=first):
-        where = f"{name} line {number}"
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            out.append(InputError(f"{where}: not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset "
-                                  f"{error.start} of the line); convert the file to UTF-8"))  # fmt: skip
-            continue
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            out.append(InputError(f"{where}: not valid JSON ({error.msg} at column {error.colno})"))
-            continue
-        if not isinstance(record, dict):
-            out.append(
-                InputError(f"{where}: a record must be a JSON object, got a JSON {type(record).__name__}")
-            )
-            continue
-        try:
-            out.append(article_from_record(record, where=where, base_dir=base_dir))
-        except InputError as error:
-            out.append(error)
+        item = record_from_line(raw, f"{name} line {number}", base_dir)
+        if item is not None:
+            out.append(item)
     return out
 
 
@@ -706,6 +678,7 @@ def _read_csv(path: str) -> Iterator[Article | InputError]:
 def _read_warc(path: str) -> Iterator[Article | InputError]:
     try:
         from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
     except ImportError:
         raise ModelUnavailableError(
             f"{path} is a WARC file and warcio is not installed; run: pip install 'retold[collections]'"
@@ -715,6 +688,14 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
     count = 0
     try:
         with open(path, "rb") as stream:
+            # A WARC file opens with a record header, or with gzip's magic number when each record is
+            # compressed. warcio reads anything else as nothing, without an error.
+            if not stream.read(6).startswith((b"WARC/", b"\x1f\x8b")):
+                yield InputError(
+                    f"{path} is not a WARC file (it does not start with a WARC record); fix or remove it"
+                )
+                return
+            stream.seek(0)
             for record in ArchiveIterator(stream):
                 if record.rec_type != "response":
                     continue
@@ -736,10 +717,14 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
                     yield article_from_html(html, id=url or f"{path}#{count}", url=url)
                 except InputError as error:
                     yield InputError(f"{path} record {count} ({url}): {error}")
-    except Exception as error:  # warcio raises plain exceptions on a truncated or corrupt archive
+    except ArchiveLoadFailed:
         yield InputError(
-            f"{path} is truncated or corrupt after {count} records ({type(error).__name__}); "
-            "the records before it were read"
+            f"{path} is not a WARC file (no WARC record header at record {count + 1}); fix or remove it"
+        )
+    except Exception:  # warcio raises plain exceptions (AttributeError, ValueError) inside a broken record
+        yield InputError(
+            f"{path} is truncated or corrupt: record {count + 1} could not be read; "
+            + (f"the {count} records before it were read" if count else "no record was read")
         )
 
 

@@ -167,7 +167,7 @@ def read_article(
                 fmt = "text"  # only a guess from a leading "{": it is text after all
             else:
                 raise InputError(
-                    f"{name} is not valid JSON ({_json_problem(error)}); fix the JSON,"
+                    f"{name} is not valid JSON ({json_problem(error)}); fix the JSON,"
                     " or if the file is plain text, give it a .txt name"
                 ) from None
         else:
@@ -210,7 +210,7 @@ def read_records(source: str | os.PathLike[str]) -> Iterator[Article | InputErro
     with _open_binary(source, name) as stream:
         head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
         if head:
-            _refuse_binary(head, name)
+            refuse_binary(head, name)
         first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
         if fmt == "json" or (fmt is None and first == b"["):
             # A file is finite (special files are refused); stdin may not be, and an array is read whole.
@@ -232,7 +232,7 @@ def _records_from_json(text: str, name: str, base_dir: Path | None) -> Iterator[
         data = _load_json(text, name)
     except json.JSONDecodeError as error:
         raise InputError(
-            f"{name} is not valid JSON ({_json_problem(error)}); fix it, or write one record a line as JSONL"
+            f"{name} is not valid JSON ({json_problem(error)}); fix it, or write one record a line as JSONL"
         ) from None
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records, start=1):
@@ -243,32 +243,40 @@ def _records_from_json(text: str, name: str, base_dir: Path | None) -> Iterator[
 def _records_from_lines(stream: Any, name: str, base_dir: Path | None) -> Iterator[Article | InputError]:
     seen_any = False
     for number, raw_line in enumerate(stream, start=1):
-        where = f"{name} line {number}"
         if number == 1 and raw_line.startswith(codecs.BOM_UTF8):
             raw_line = raw_line[len(codecs.BOM_UTF8) :]
-        try:
-            line = raw_line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            yield InputError(
-                f"{where}: not valid UTF-8 (byte 0x{raw_line[error.start]:02x} at offset {error.start}"
-                " of the line); convert the file to UTF-8"
-            )
+        item = record_from_line(raw_line, f"{name} line {number}", base_dir)
+        if item is not None:
             seen_any = True
-            continue
-        if not line.strip():
-            continue
-        seen_any = True
-        try:
-            record = _load_json(line.strip(), where)
-        except json.JSONDecodeError as error:
-            yield InputError(f"{where}: not valid JSON ({_json_problem(error, line=False)})")
-            continue
-        except InputError as error:
-            yield error
-            continue
-        yield _record_or_error(record, where, base_dir)
+            yield item
     if not seen_any:
         raise EmptyInputError(f"{name} holds no records; give a JSONL file with one JSON object a line")
+
+
+def record_from_line(
+    raw_line: bytes, where: str, base_dir: str | os.PathLike[str] | None
+) -> Article | InputError | None:
+    """The article of one JSONL line, the error that names what is wrong with it, or None for a blank line.
+
+    ``where`` names the line in messages ("feed.jsonl line 12"). Shared by every JSONL reader (this
+    module's and the parallel one of ``retold index``) so a line gets the same answer from both.
+    """
+    try:
+        line = raw_line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return InputError(
+            f"{where}: not valid UTF-8 (byte 0x{raw_line[error.start]:02x} at offset {error.start}"
+            " of the line); convert the file to UTF-8"
+        )
+    if not line.strip():
+        return None
+    try:
+        record = _load_json(line.strip(), where)
+    except json.JSONDecodeError as error:
+        return InputError(f"{where}: not valid JSON ({json_problem(error, line=False)})")
+    except InputError as error:
+        return error
+    return _record_or_error(record, where, None if base_dir is None else Path(base_dir))
 
 
 def _record_or_error(record: Any, where: str, base_dir: Path | None) -> Article | InputError:
@@ -290,7 +298,7 @@ def _load_json(text: str, name: str) -> Any:
         ) from None
 
 
-def _json_problem(error: json.JSONDecodeError, *, line: bool = True) -> str:
+def json_problem(error: json.JSONDecodeError, *, line: bool = True) -> str:
     # json's messages for a place end in "at" ("Invalid control character at"): say "at" once.
     place = f"line {error.lineno} column {error.colno}" if line else f"column {error.colno}"
     return f"{error.msg.removesuffix(' at')} at {place}"
@@ -326,7 +334,7 @@ def _open_binary(source: str | os.PathLike[str], name: str) -> Any:
     """A binary stream with ``peek`` for a path or stdin, as a context manager that never closes stdin."""
     if name == STDIN:
         return contextlib.nullcontext(_stdin_binary())
-    _check_path(name)
+    check_path(name)
     try:
         return open(source, "rb")  # noqa: SIM115 - the caller closes it with `with`
     except OSError as error:
@@ -357,7 +365,7 @@ _FILE_KINDS = {
 }
 
 
-def _check_path(name: str) -> None:
+def check_path(name: str) -> None:
     """Refuse what is not a regular file before opening it: opening a FIFO waits for a writer, and a
     device such as /dev/zero never ends."""
     try:
@@ -405,7 +413,7 @@ def _size(count: int) -> str:
     return f"{count / 2**20:g} MiB" if count >= 2**20 else f"{count:,} bytes"
 
 
-def _refuse_binary(head: bytes, name: str) -> None:
+def refuse_binary(head: bytes, name: str) -> None:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head):
         raise InputError(f"{name} is UTF-16 text; convert it to UTF-8")
     if b"\x00" in head or _control_share(head) > BINARY_CONTROL_SHARE:
@@ -432,7 +440,7 @@ def _control_share(sample: bytes) -> float:
 
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 bytes to text, with only a leading BOM removed; refuse binary and other encodings."""
-    _refuse_binary(data[:SNIFF_BYTES], name)
+    refuse_binary(data[:SNIFF_BYTES], name)
     if b"\x00" in data:  # a NUL past the sniffed head: still not text (memchr, fast on 50 MB)
         raise InputError(f"{name} looks like a binary file, not an article")
     try:

@@ -159,3 +159,17 @@ def test_an_empty_pairs_file_gives_nothing(tmp_path, lexical_comparer):
     path = tmp_path / "pairs.jsonl"
     path.write_text("\n\n", encoding="utf-8")
     assert list(compare_pairs(path, lexical_comparer)) == []
+
+
+def test_a_utf16_pairs_file_is_one_error_not_one_per_line(tmp_path, lexical_comparer):
+    path = tmp_path / "pairs.jsonl"
+    path.write_bytes((pair("a") + "\n" + pair("b") + "\n").encode("utf-16"))
+    with pytest.raises(InputError, match="UTF-16"):
+        list(compare_pairs(path, lexical_comparer))
+
+
+def test_a_path_record_is_checked_like_any_record(tmp_path, lexical_comparer, examples):
+    source = {"path": str(examples / "wire-original.txt"), "id": True}
+    path = write(tmp_path, json.dumps({"id": "p", "source": source, "derived": {"text": TEXT_B}}))
+    (error,) = compare_pairs(path, lexical_comparer)
+    assert isinstance(error, PairError) and "'id' must be a string or an integer" in error.message

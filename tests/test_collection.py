@@ -183,6 +183,23 @@ def test_warc_with_truncated_record_keeps_what_is_readable(tmp_path):
     assert len(report.skipped) == 1 and "crawl.warc" in report.skipped[0]
 
 
+def test_unreadable_inputs_are_named_for_what_they_are(tmp_path):
+    fifo = tmp_path / "feed.json"
+    os.mkfifo(fifo)  # opening it would wait for a writer for ever
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    junk = tmp_path / "junk.warc"
+    junk.write_bytes(b"not a web archive at all\n" * 10)
+    utf16 = tmp_path / "feed16.jsonl"
+    utf16.write_bytes((json.dumps({"id": "a", "text": WIRE}) + "\n").encode("utf-16"))
+    good = write(tmp_path / "ok.txt", WIRE)
+    report = Collection(tmp_path / "c.db").add([str(p) for p in (fifo, loop, junk, utf16, good)])
+    assert report.added == 1 and len(report.skipped) == 4
+    messages = "\n".join(report.skipped)
+    for expected in ("named pipe", "symbolic-link loop", "not a WARC file", "UTF-16"):
+        assert expected in messages
+
+
 class InterruptAfter:
     """A real Comparer that raises KeyboardInterrupt (Ctrl-C) after ``n`` comparisons."""
 
