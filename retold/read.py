@@ -756,10 +756,11 @@ def _apply_fields(article: Article, fields: dict[str, Any]) -> None:
         if key == "date":
             value = str(value).strip()
             iso = normalize_date(value)
-            if iso is not None and iso != value:
+            if iso != value:
                 article.extra["date_raw"] = value
-                value = iso
-            article.date = value
+            # A date that cannot be read ("yesterday", "2025-13-45", a day with no year) is kept only as
+            # date_raw: as the date it would order stories and decide direction by string comparison.
+            article.date = iso
         elif key in ("title", "outlet", "url", "byline"):
             setattr(article, key, str(value).strip())
         else:

@@ -150,10 +150,12 @@ def test_things_that_are_not_a_title(text: str) -> None:
     assert article.title is None
 
 
-def test_unparseable_date_is_kept_as_given() -> None:
-    article = article_from_text("date: sometime last spring\n\nBody.\n")
-    assert article.date == "sometime last spring"
-    assert "date_raw" not in article.extra
+@pytest.mark.parametrize("raw", ["sometime last spring", "yesterday", "2025-13-45", "March 14"])
+def test_a_date_that_cannot_be_read_is_kept_only_as_given(raw) -> None:
+    # Not as the date: stories order by it and treat two different dates as two events.
+    article = article_from_text(f"date: {raw}\n\nBody.\n")
+    assert article.date is None
+    assert article.extra["date_raw"] == raw
 
 
 # ---- boilerplate --------------------------------------------------------------------------------
