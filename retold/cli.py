@@ -467,6 +467,9 @@ def stories_command(db: str, fmt: str, output: str) -> None:
 
     from retold.collection import Collection
 
+    given = click.get_current_context().get_parameter_source("output")
+    if fmt != "html" and given is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--output is the folder of the HTML report; add --format html")
     collection = Collection(db)
     stories = collection.stories()
     if fmt == "json":

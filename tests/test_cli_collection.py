@@ -121,5 +121,7 @@ def test_user_mistakes_are_one_line_errors(tmp_path, indexed):
     )
     assert report.exit_code == 1 and "cannot write the report to" in report.output
     assert "Traceback" not in report.output
+    table_to_a_folder = runner.invoke(cli, ["stories", "--db", str(indexed), "--output", str(tmp_path / "r")])
+    assert table_to_a_folder.exit_code == 2 and "add --format html" in table_to_a_folder.output
     stdin = runner.invoke(cli, ["index", "-", "--db", str(indexed)])
     assert stdin.exit_code == 1 and "standard input" in stdin.output
