@@ -510,6 +510,53 @@ def _split_and_merge_links(
                 probability[link] = max(probability.get(link, 0.0), p)
                 linked_other.add(partner)
             linked_one.add(index)
+
+    # The other half of a split whose first half is already linked: a sentence left alone next to a
+    # sentence that is linked to one counterpart is tried together with it against that counterpart.
+    # A whole-sentence link or a fragment link often takes one half ("The reservoir had climbed by
+    # over two metres" from a sentence that goes on to the storm and the engineer who said so); the
+    # loop above only joins sentences that are both unlinked. The join must score above the link it
+    # extends: next to a verbatim copy, any added sentence would otherwise ride along on its wording.
+    partners: dict[tuple[str, int], set[int]] = {}
+    for i, j in edges | added:
+        partners.setdefault(("s", i), set()).add(j)
+        partners.setdefault(("d", j), set()).add(i)
+    for one, other, key, linked_one, _linked_other in (
+        (src, der, "s", linked_source, linked_derived),
+        (der, src, "d", linked_derived, linked_source),
+    ):
+        other_key = "d" if key == "s" else "s"
+        for index in range(len(one.sentences)):
+            if index in linked_one:
+                continue
+            tries = [
+                (counterpart, neighbour)
+                for neighbour in (index - 1, index + 1)
+                if 0 <= neighbour < len(one.sentences)
+                and len(partners.get((key, neighbour), ())) == 1
+                for counterpart in partners[(key, neighbour)]
+                if len(partners.get((other_key, counterpart), ())) == 1
+            ]
+            best_join: tuple[float, int] | None = None
+            for counterpart, neighbour in tries:
+                pair = (min(index, neighbour), max(index, neighbour))
+                (p,) = joined_probabilities(other, counterpart, one, [pair])
+                extended = (neighbour, counterpart) if key == "s" else (counterpart, neighbour)
+                if (
+                    p >= scorer.threshold
+                    and p > probability.get(extended, 0.0)
+                    and (best_join is None or p > best_join[0])
+                ):
+                    best_join = (float(p), counterpart)
+            if best_join is None:
+                continue
+            p, counterpart = best_join
+            link = (index, counterpart) if key == "s" else (counterpart, index)
+            added.add(link)
+            probability[link] = max(probability.get(link, 0.0), p)
+            linked_one.add(index)
+            partners.setdefault((key, index), set()).add(counterpart)
+            partners[(other_key, counterpart)].add(index)
     return added
 
 

@@ -358,3 +358,43 @@ def spaced(draw) -> str:
 @given(spaced(), spaced())
 def test_word_diff_reconstructs_both_texts(source, derived):
     assert_reconstructs(source, derived)
+
+
+# ---- the other half of a split or merge ----------------------------------------------------------
+
+SPLIT_SOURCE = (
+    "Tomas Adeyemi, chief engineer of the water authority, said the reservoir had risen by more than two "
+    "metres since Saturday, when a storm dropped 140 millimetres of rain on the hills in 36 hours. "
+    "Schools in the valley will stay closed until Friday."
+)
+SPLIT_DERIVED = (
+    "The reservoir had climbed by over two metres since Saturday. That day a storm dumped 140 millimetres "
+    "of rain on the surrounding hills in 36 hours, according to Tomas Adeyemi, the water authority's chief "
+    "engineer. Schools in the valley will stay closed until Friday."
+)
+MERGE_SOURCE = (
+    "The Harwick Reservoir supplies drinking water to about 90,000 people in Port Elias and the surrounding "
+    "district. The water authority said supplies were safe for now but asked residents to limit their use."
+)
+MERGE_DERIVED = (
+    "The Harwick Reservoir provides drinking water to around 90,000 people in Port Elias and the surrounding "
+    "district, and the water authority said supplies were safe for now but urged residents to cut back on use."
+)
+
+
+def test_a_split_whose_first_half_is_linked_takes_its_second_half(comparer):
+    # The first derived sentence is a fragment of the source sentence and links alone; the second, which
+    # carries the storm and the attribution, must join it, not be reported as added.
+    result = comparer.compare(SPLIT_SOURCE, SPLIT_DERIVED)
+    passage = passage_with(result, "derived", "That day a storm")
+    assert passage.label == "paraphrased"
+    assert "The reservoir had climbed" in passage.derived[0].text and "Adeyemi" in passage.source[0].text
+    assert passage_with(result, "derived", "Schools in the valley").label == "verbatim"  # not absorbed
+    assert passage_problems(result) == []
+
+
+def test_a_merge_whose_first_half_is_linked_takes_its_second_half(comparer):
+    result = comparer.compare(MERGE_SOURCE, MERGE_DERIVED)
+    passage = passage_with(result, "source", "The water authority said")
+    assert passage.label in ("edited", "paraphrased")
+    assert [p.label for p in result.passages if p.label in ("added", "dropped")] == []
