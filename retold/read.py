@@ -936,7 +936,8 @@ _CONNECTORS = {
     "writing",
 }
 _CREDIT_BY = re.compile(
-    r"\(?[ \t]*(?:Additional[ \t]+)?(?:Reporting|Writing|Editing|Compiled|Research|Photos?)[ \t]+by[ \t]+(.+?)\)?\.?",
+    r"(?:[—–-]+[ \t]*)?\(?[ \t]*(?:Additional[ \t]+)?(?:Reporting|Writing|Editing|Compiled|Research|Photos?)[ \t]+by"
+    r"[ \t]+(.+?)\)?\.?",
     re.I,
 )
 _CONTRIBUTED = re.compile(r"(?:[—–-]+[ \t]*)?.{1,250}?[ \t]contributed[ \t]+to[ \t]+this[ \t]+report\.?")

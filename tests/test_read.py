@@ -208,6 +208,7 @@ def test_bylines(line: str) -> None:
         "— Sam Poe contributed to this report.",
         "Sam Poe contributed to this report.",
         "Reporting by Jane Doe; Editing by John Roe",
+        "— Reporting by Meridian Wire.",
         "Additional reporting by Ann Lee in Paris",
         "(Reporting by Jane Doe in Paris; additional reporting by Ann Lee; Editing by Tom Hay)",
         "Associated Press writer Sam Poe in Chicago contributed.",
