@@ -714,6 +714,13 @@ def diff_attributions(
                 left.remove(same)
             else:
                 unpaired_source.append(s)
+        # "Governor Marsh said the search would go on. "We are treating this as a rescue", she said.":
+        # where an attribution of the passage was kept, a pronoun one beside it names the same person
+        # again. Merging or splitting such sentences adds or removes one; no claim changes its source.
+        kept_one = any(f.status == "unchanged" and f.passage == passage for f in findings)
+        if kept_one:
+            unpaired_source = [s for s in unpaired_source if s.speaker.lower() not in _PRONOUNS]
+            left = [d for d in left if d.speaker.lower() not in _PRONOUNS]
         for s in unpaired_source:
             if left:
                 findings.append(AttributionFinding("changed", s, left.pop(0), passage))

@@ -62,6 +62,19 @@ def test_attributions():
     assert speakers == ["Mayor Ana Ruiz", "She", "Carlos Mendez", "Interior Ministry", "A security official"]
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("The provincial emergency office put the number of people evacuated at 3,200.",
+         ["The provincial emergency office"]),
+        ("Police put the death toll at 12 on Tuesday.", ["Police"]),
+        ("The company put its plant up for sale.", []),
+    ],
+)  # fmt: skip
+def test_a_figure_put_at_a_value_is_attributed(text, speakers):
+    assert [a.speaker for a in extract_attributions(text)] == speakers
+
+
 def test_numbers_kinds_and_values():
     found = {(n.span.text, n.kind, n.value) for n in extract_numbers(STORY)}
     assert ("Thursday night", "weekday", ("weekday", "thursday")) in found
