@@ -532,8 +532,7 @@ def _split_and_merge_links(
             tries = [
                 (counterpart, neighbour)
                 for neighbour in (index - 1, index + 1)
-                if 0 <= neighbour < len(one.sentences)
-                and len(partners.get((key, neighbour), ())) == 1
+                if 0 <= neighbour < len(one.sentences) and len(partners.get((key, neighbour), ())) == 1
                 for counterpart in partners[(key, neighbour)]
                 if len(partners.get((other_key, counterpart), ())) == 1
             ]

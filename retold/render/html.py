@@ -127,7 +127,10 @@ def _verdict_block(comparison: Comparison, facts: dict[str, Any] | None) -> str:
     evidence = "".join(f"<li>{_e(sentence)}</li>" for sentence in verdict.evidence)
     notes = list(comparison.notes)
     if comparison.method != "semantic":
-        notes.insert(0, f"{comparison.method} only: paraphrases are not detected on this path")
+        notes.insert(
+            0,
+            f"{comparison.method} only: heavy rewording (a paraphrase that keeps few words) is not detected on this path",
+        )
     notes_html = "".join(f"<li>{_e(note)}</li>" for note in notes)
     return (
         f'<section class="verdict verdict-{_e(verdict.label)}" id="verdict">\n<div>'

@@ -114,7 +114,10 @@ def _verdict_panel(comparison: Comparison, facts: dict[str, Any] | None) -> Pane
         lines.append(Text(f"• {sentence}"))
     notes = list(comparison.notes)
     if comparison.method != "semantic":
-        notes.insert(0, f"{comparison.method} only: paraphrases are not detected on this path")
+        notes.insert(
+            0,
+            f"{comparison.method} only: heavy rewording (a paraphrase that keeps few words) is not detected on this path",
+        )
     for note in notes:
         lines.append(Text(f"Note: {note}", style="italic"))
     return Panel(Group(*lines), title="retold verdict", title_align="left", border_style=colour or "none")
