@@ -164,7 +164,7 @@ def _output_file(output: str, inputs: Sequence[str] = (), keep_partial: bool = F
     file beside ``output``: a run that fails on a bad input, or is interrupted, leaves an existing
     ``output`` as it was instead of empty, and ``-o`` naming one of the inputs is refused before that
     input could be lost. ``keep_partial`` (batch mode, whose finished results are worth keeping) moves
-    what was written into place even when the run stops early.
+    what was written into place when the run is interrupted (Ctrl-C), not when it fails.
     """
     target = Path(output)
     for name in inputs:
@@ -178,13 +178,16 @@ def _output_file(output: str, inputs: Sequence[str] = (), keep_partial: bool = F
         )
     except OSError as error:
         raise OutputError(f"cannot write {output}: {error.strerror}") from None
-    finished = False
+    keep = False
     try:
         with handle:
             yield cast(TextIO, handle)
-        finished = True
+        keep = True
+    except KeyboardInterrupt:
+        keep = keep_partial
+        raise
     finally:
-        if finished or keep_partial:
+        if keep:
             os.chmod(handle.name, _new_file_mode(target))
             os.replace(handle.name, target)
         else:

@@ -267,17 +267,23 @@ def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path, examples
     assert derived.read_bytes() == before
 
 
-@pytest.mark.parametrize("pairs", [False, True], ids=["compare", "pairs"])
-def test_a_failed_run_leaves_the_existing_output_as_it_was(tmp_path, examples, pairs):
+@pytest.mark.parametrize("case", ["compare", "missing pairs", "utf-16 pairs"])
+def test_a_failed_run_leaves_the_existing_output_as_it_was(tmp_path, examples, case):
     out = tmp_path / "report.json"
     out.write_text("an earlier report\n", encoding="utf-8")
-    if pairs:
-        args = ["compare", "--pairs", str(tmp_path / "missing.jsonl"), "--format", "json", "-o", str(out)]
-    else:
+    if case == "compare":
         args = ["compare", str(examples / "wire-original.txt"), str(tmp_path / "missing.txt"), "-o", str(out)]
+    else:
+        pairs = tmp_path / "pairs.jsonl"
+        if case == "utf-16 pairs":  # fails once the output is open, at the first line
+            pairs.write_bytes(
+                '{"id": 1, "source": {"text": "a"}, "derived": {"text": "b"}}\n'.encode("utf-16")
+            )
+        args = ["compare", "--pairs", str(pairs), "--format", "json", "-o", str(out)]
     user_error(*args, *FAST)
     assert out.read_text(encoding="utf-8") == "an earlier report\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "pairs.jsonl")
+    assert leftovers == ["report.json"]  # no temporary file left behind
 
 
 def test_output_replaces_an_existing_file_keeping_its_mode(tmp_path, examples):
