@@ -617,9 +617,8 @@ def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | Inp
     in_flight: deque[Any] = deque()
     seen_any = False
     with open(path, "rb") as stream:
-        read.refuse_binary(
-            stream.read(read.SNIFF_BYTES), path
-        )  # UTF-16 or binary: one line, not one a record
+        # UTF-16 or binary: one error for the file, not one for every record.
+        read.refuse_binary(stream.read(read.SNIFF_BYTES), path)
         stream.seek(0)
         if stream.read(3) != codecs.BOM_UTF8:
             stream.seek(0)
