@@ -24,6 +24,7 @@ import argparse
 import math
 import os
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -194,6 +195,14 @@ def main() -> None:
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--no-test", action="store_true", help="skip the final test-split evaluation")
     parser.add_argument(
+        "--extra-sts",
+        type=float,
+        default=None,
+        metavar="WEIGHT",
+        help="also train on STS-B train (soft targets score/5, loss weight WEIGHT); pairs sharing a "
+        "sentence with the MRPC dev or test split are dropped (STS-B's MSRpar comes from MRPC)",
+    )
+    parser.add_argument(
         "--evaluate-built",
         action="store_true",
         help="no training: score MRPC test with the built int8 ONNX model (retold.pairclass)",
@@ -224,6 +233,17 @@ def main() -> None:
     forward = encode(tokenizer, [pairs[i] for i in train_index])
     backward = encode(tokenizer, [(pairs[i][1], pairs[i][0]) for i in train_index])
     train_labels = torch.tensor(labels[train_index], dtype=torch.float32)
+    prior = float(train_labels.mean())
+    train_weights = None
+    if args.extra_sts is not None:
+        sts_pairs, sts_targets = sts_extra(pairs, dev_index)
+        forward += encode(tokenizer, sts_pairs)
+        backward += encode(tokenizer, [(b, a) for a, b in sts_pairs])
+        train_labels = torch.cat([train_labels, torch.tensor(sts_targets, dtype=torch.float32)])
+        train_weights = torch.cat(
+            [torch.ones(len(train_index)), torch.full((len(sts_pairs),), float(args.extra_sts))]
+        )
+        train_index = train_index + [-1] * len(sts_pairs)  # only its length is used from here on
     dev_encoded = encode(tokenizer, [pairs[i] for i in dev_index])
     dev_labels = labels[dev_index]
 
@@ -243,8 +263,9 @@ def main() -> None:
     )
     # Positives are 2/3 of MRPC; the head starts at the prior so early steps are not spent on it.
     with torch.no_grad():
-        model.head.bias.fill_(math.log(float(train_labels.mean()) / (1 - float(train_labels.mean()))))
+        model.head.bias.fill_(math.log(prior / (1 - prior)))
     loss_fn = torch.nn.BCEWithLogitsLoss()
+    weighted_loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
 
     best: tuple[float, int, float, dict[str, np.ndarray]] | None = None
     for epoch in range(1, args.epochs + 1):
@@ -255,7 +276,10 @@ def main() -> None:
         encoded = [backward[i] if swap[i] else forward[i] for i in range(len(train_index))]
         for done, batch in enumerate(length_batches(encoded, args.batch, rng), start=1):
             logits = model(*collate([encoded[i] for i in batch]))
-            loss = loss_fn(logits, train_labels[batch])
+            if train_weights is None:
+                loss = loss_fn(logits, train_labels[batch])
+            else:  # soft targets; STS-B pairs weighted by --extra-sts
+                loss = (weighted_loss_fn(logits, train_labels[batch]) * train_weights[batch]).mean()
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -306,6 +330,21 @@ def main() -> None:
             f"{f1_at(probabilities, test_labels, threshold):.4f}; "
             f"accuracy {np.mean((probabilities >= threshold) == test_labels):.4f}"
         )
+
+
+def sts_extra(mrpc_train_pairs: list[tuple[str, str]], dev_index: list[int]) -> tuple[list, list[float]]:
+    """STS-B train pairs with soft targets score/5, minus every pair that shares a (normalised)
+    sentence with the MRPC dev split or the MRPC test split: STS-B's MSRpar pairs are drawn from MRPC
+    (49 are MRPC dev pairs, 500 MRPC test pairs), and training on them would inflate dev F1 and leak test."""
+    norm = lambda text: re.sub(r"\W+", "", text.lower())  # noqa: E731
+    held_out = {norm(s) for i in dev_index for s in mrpc_train_pairs[i]}
+    held_out |= {norm(s) for pair in datasets.mrpc_pairs("test")[0] for s in pair}
+    rows = datasets.sts("train")
+    kept = [(a, b, score) for _, score, a, b in rows if norm(a) not in held_out and norm(b) not in held_out]
+    print(
+        f"STS-B train: {len(kept)} of {len(rows)} pairs kept ({len(rows) - len(kept)} share a sentence with MRPC dev/test)"
+    )
+    return [(a, b) for a, b, _ in kept], [score / 5.0 for _, _, score in kept]
 
 
 def evaluate_built() -> None:
