@@ -15,6 +15,7 @@ import csv
 import hashlib
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -148,6 +149,12 @@ class Collection:
                 for item in iter_articles(sources, pool):
                     if isinstance(item, InputError):
                         report.skipped.append(str(item))
+                        tick("skipped", 1, None)
+                        continue
+                    if not _has_content(item):
+                        report.skipped.append(
+                            f"{item.id}: no article text to index (only headers or boilerplate)"
+                        )
                         tick("skipped", 1, None)
                         continue
                     if item.id in batch_ids:
@@ -549,6 +556,20 @@ def _signatures(texts: list[str], pool: Executor | None) -> np.ndarray:
 
 
 # ---- reading inputs --------------------------------------------------------------------------------
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _has_content(article: Article) -> bool:
+    """Whether any word character lies outside the boilerplate (header, title, byline, credits): what
+    ``retold compare`` needs to have something to compare."""
+    position = 0
+    for part in sorted(article.boilerplate, key=lambda b: b.span.start):
+        if _WORD_CHARACTER.search(article.text, position, part.span.start):
+            return True
+        position = max(position, part.span.end)
+    return _WORD_CHARACTER.search(article.text, position) is not None
 
 
 def iter_articles(

@@ -192,11 +192,20 @@ def test_unreadable_inputs_are_named_for_what_they_are(tmp_path):
     junk.write_bytes(b"not a web archive at all\n" * 10)
     utf16 = tmp_path / "feed16.jsonl"
     utf16.write_bytes((json.dumps({"id": "a", "text": WIRE}) + "\n").encode("utf-16"))
+    header_only = write(
+        tmp_path / "header.txt", "title: Dam breach\ndate: 2025-11-03\n"
+    )  # compare refuses it too
     good = write(tmp_path / "ok.txt", WIRE)
-    report = Collection(tmp_path / "c.db").add([str(p) for p in (fifo, loop, junk, utf16, good)])
-    assert report.added == 1 and len(report.skipped) == 4
+    report = Collection(tmp_path / "c.db").add([str(p) for p in (fifo, loop, junk, utf16, header_only, good)])
+    assert report.added == 1 and len(report.skipped) == 5
     messages = "\n".join(report.skipped)
-    for expected in ("named pipe", "symbolic-link loop", "not a WARC file", "UTF-16"):
+    for expected in (
+        "named pipe",
+        "symbolic-link loop",
+        "not a WARC file",
+        "UTF-16",
+        "only headers or boilerplate",
+    ):
         assert expected in messages
 
 
