@@ -21,7 +21,6 @@ demo: $(VENV)/.installed
 	$(RETOLD) compare examples/wire-original.txt examples/rewrite-paraphrased.txt
 	$(RETOLD) compare examples/wire-original.txt examples/independent-report.txt --format json | head -c 600; echo
 	$(RETOLD) compare examples/wire-original.txt examples/rewrite-paraphrased.txt --format html --output demo-report.html
-	@echo "Wrote demo-report.html"
 
 # The HTML report's browser test drives Debian's headless Chromium; install it when we can (root on a
 # Debian CI machine). Without it that test skips with its reason and the rest of the suite still runs.
