@@ -26,7 +26,7 @@ import numpy as np
 
 from retold import candidates as cand
 from retold.article import Article, Boilerplate, Span
-from retold.errors import InputError, ModelUnavailableError, StoreError
+from retold.errors import EmptyInputError, InputError, ModelUnavailableError, StoreError
 from retold.store import PairRow, Store, StoredArticle
 from retold.stories import Link, Story, direction_confidence, facts_agreement, group_stories
 
@@ -316,6 +316,10 @@ class Collection:
             from retold.read import read_article
 
             article = read_article(article)
+        if not _has_content(article):
+            raise EmptyInputError(
+                f"{article.id or 'the article'}: no article text to look up (only headers or boilerplate)"
+            )
         with Store(self.path, create=False) as store:
             store.check_lsh_layout()
             stored = store.find_by_hash_and_id(content_hash(article), article.id)

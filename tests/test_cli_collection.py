@@ -114,6 +114,10 @@ def test_user_mistakes_are_one_line_errors(tmp_path, indexed):
     no_folder = runner.invoke(cli, ["index", str(tmp_path / "empty"), "--db", str(tmp_path / "x" / "c.db")])
     assert no_folder.exit_code == 1 and "does not exist; create it first" in no_folder.output
     assert runner.invoke(cli, ["find", "", "--db", str(indexed)]).exit_code == 2
+    header_only = tmp_path / "header.txt"
+    header_only.write_text("title: Dam breach\n", encoding="utf-8")
+    empty_query = runner.invoke(cli, ["find", str(header_only), "--db", str(indexed)])
+    assert empty_query.exit_code == 1 and "no article text to look up" in empty_query.output
     assert runner.invoke(cli, ["find", str(indexed), "--db", str(indexed), "--limit", "0"]).exit_code == 2
     under_a_file = str(not_a_store / "report")
     report = runner.invoke(
