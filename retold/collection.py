@@ -15,7 +15,6 @@ import csv
 import hashlib
 import itertools
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ import numpy as np
 from retold import candidates as cand
 from retold.article import Article, Boilerplate, Span
 from retold.errors import EmptyInputError, InputError, ModelUnavailableError, StoreError
+from retold.segment import has_content
 from retold.store import PairRow, Store, StoredArticle
 from retold.stories import Link, Story, direction_confidence, facts_agreement, group_stories
 
@@ -151,7 +151,7 @@ class Collection:
                         report.skipped.append(str(item))
                         tick("skipped", 1, None)
                         continue
-                    if not _has_content(item):
+                    if not has_content(item):
                         report.skipped.append(
                             f"{item.id}: no article text to index (only headers or boilerplate)"
                         )
@@ -316,7 +316,7 @@ class Collection:
             from retold.read import read_article
 
             article = read_article(article)
-        if not _has_content(article):
+        if not has_content(article):
             raise EmptyInputError(
                 f"{article.id or 'the article'}: no article text to look up (only headers or boilerplate)"
             )
@@ -560,20 +560,6 @@ def _signatures(texts: list[str], pool: Executor | None) -> np.ndarray:
 
 
 # ---- reading inputs --------------------------------------------------------------------------------
-
-
-_WORD_CHARACTER = re.compile(r"\w")
-
-
-def _has_content(article: Article) -> bool:
-    """Whether any word character lies outside the boilerplate (header, title, byline, credits): what
-    ``retold compare`` needs to have something to compare."""
-    position = 0
-    for part in sorted(article.boilerplate, key=lambda b: b.span.start):
-        if _WORD_CHARACTER.search(article.text, position, part.span.start):
-            return True
-        position = max(position, part.span.end)
-    return _WORD_CHARACTER.search(article.text, position) is not None
 
 
 def iter_articles(

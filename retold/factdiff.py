@@ -30,6 +30,7 @@ from retold.facts import (
     NumberMention,
     Quote,
     extract_facts,
+    is_pronoun,
     read_entities_ahead,
 )
 
@@ -286,9 +287,6 @@ def _quote_pieces(text: str) -> list[list[str]]:
     return [_words(piece) for piece in _ELLIPSIS.split(_BRACKETED.sub(" ... ", text))]
 
 
-_PRONOUNS = frozenset({"he", "she", "they", "we"})
-
-
 def _speaker_key(speaker: str | None) -> str | None:
     """The last word of a name ('Ruiz' for 'Mayor Ana Ruiz'), skeletonised; a description as written."""
     if speaker is None:
@@ -301,7 +299,7 @@ def _speaker_key(speaker: str | None) -> str | None:
 
 def _same_speaker(a: str | None, b: str | None) -> bool | None:
     """True or False when both are known, None when either is not."""
-    if a is None or b is None or a.lower() in _PRONOUNS or b.lower() in _PRONOUNS:
+    if a is None or b is None or is_pronoun(a) or is_pronoun(b):
         return None
     key_a, key_b = _speaker_key(a), _speaker_key(b)
     if key_a is None or key_b is None:
@@ -719,8 +717,8 @@ def diff_attributions(
         # again. Merging or splitting such sentences adds or removes one; no claim changes its source.
         kept_one = any(f.status == "unchanged" and f.passage == passage for f in findings)
         if kept_one:
-            unpaired_source = [s for s in unpaired_source if s.speaker.lower() not in _PRONOUNS]
-            left = [d for d in left if d.speaker.lower() not in _PRONOUNS]
+            unpaired_source = [s for s in unpaired_source if not is_pronoun(s.speaker)]
+            left = [d for d in left if not is_pronoun(d.speaker)]
         for s in unpaired_source:
             if left:
                 findings.append(AttributionFinding("changed", s, left.pop(0), passage))

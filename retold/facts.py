@@ -125,7 +125,7 @@ def extract_quotes(text: str, *, language: str = "en") -> list[Quote]:
             and _only_attribution_between(text, previous_end, start)
         ):
             found = previous_speaker  # "A," she said. "B." -- B is still hers
-        if found is not None and _is_pronoun(found[0]):
+        if found is not None and is_pronoun(found[0]):
             resolved = _nearest_named_before(text, found[1].start, attributions, last_named)
             found = resolved
         quotes.append(Quote(Span(start, end, text[start:end]), *(found or (None, None))))
@@ -270,7 +270,8 @@ def _clean_speaker(raw: str) -> str | None:
     return " ".join(words).strip(",.")
 
 
-def _is_pronoun(speaker: str) -> bool:
+def is_pronoun(speaker: str) -> bool:
+    """Whether a speaker is only a pronoun ("she said"): it names someone named elsewhere."""
     return speaker.lower() in ("he", "she", "they", "we")
 
 
@@ -330,7 +331,7 @@ def _nearest_named_before(
 ) -> tuple[str, Span] | None:
     """The nearest named (not pronoun, not described) speaker before ``position``."""
     for attribution in reversed(attributions):
-        named = not _is_pronoun(attribution.speaker) and not _is_nominal(attribution.speaker)
+        named = not is_pronoun(attribution.speaker) and not _is_nominal(attribution.speaker)
         if attribution.span.end <= position and named:
             return attribution.speaker, attribution.span
     return last_named

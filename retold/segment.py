@@ -222,6 +222,23 @@ def split_sentences(article: Article) -> list[Sentence]:
     return sentences
 
 
+_WORD_CHARACTER = regex.compile(r"\w")
+
+
+def has_content(article: Article) -> bool:
+    """Whether any word character lies outside the article's boilerplate (header, title, byline, credits).
+
+    The cheap test of "is there anything to compare": ``retold index`` runs it on every article, where
+    splitting each into sentences would cost more than the rest of reading it.
+    """
+    position = 0
+    for start, end in _merged_ranges((b.span.start, b.span.end) for b in article.boilerplate):
+        if _WORD_CHARACTER.search(article.text, position, start):
+            return True
+        position = end
+    return _WORD_CHARACTER.search(article.text, position) is not None
+
+
 def _merged_ranges(ranges: Iterator[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(r for r in ranges if r[1] > r[0]):

@@ -465,3 +465,12 @@ def test_gate_bbc_news_boundaries() -> None:
         )
     assert kept <= _BBC_MAX_KEPT
     assert made <= _BBC_MAX_MADE
+
+
+def test_has_content_looks_only_outside_the_boilerplate():
+    from retold.read import article_from_text
+    from retold.segment import has_content
+
+    assert not has_content(article_from_text("title: Dam breach\ndate: 2025-11-03\n"))
+    assert not has_content(article_from_text("title: Dam breach\n\n— Sam Poe contributed to this report.\n"))
+    assert has_content(article_from_text("title: Dam breach\n\nThe dam broke.\n"))
