@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,9 +40,22 @@ DIMENSIONS = 384
 # news sentences are 20-40 tokens, and a run-on 'sentence' past 128 tokens is rare; cutting there keeps
 # one pathological input from making a whole batch 4x slower.
 MAX_TOKENS = 128
-# Batch of 16 was the fastest of 16/32/48/64/96 on 96 MRPC sentences (0.29 s vs 0.32 s for 32;
-# length-sorted batches: small batches waste less on padding at this sentence length).
-BATCH_SIZE = 16
+# Inputs are sorted by token count and cut into batches whose padding stays under PADDING_WASTE of the
+# batch (at most MAX_BATCH inputs). On the 113 sentences of bench_speed's pair d this pads 2,795 tokens
+# to ~2,950 where the former fixed batches of 16 sorted by characters padded them to 3,528, and the
+# encoder took 0.228 s against 0.273 s (median of 15 interleaved runs, 2026-11-22). Between 10% and 15%
+# waste, and caps of 32 or 64, the times were within noise.
+PADDING_WASTE = 0.15
+MAX_BATCH = 64
+# Bumped when the exported graph changes, so `retold model build` replaces a file an older retold wrote.
+# 2: exported with eager attention (see export_int8_onnx).
+EXPORT_VERSION = "2"
+INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
+# Exported with transformers' eager attention: the default (SDPA) export adds mask arithmetic (Where,
+# IsNaN) that took 17% of ONNX Runtime's time on bench_speed's pair d (0.241 s -> 0.200 s of kernel
+# time, ORT profiler, 2026-11-22); the embeddings are the same (cosine to fp32 on 1,200 MRPC train
+# sentences: mean 0.9918 both, min 0.9812 -> 0.9825).
+EXPORTED_ATTENTION = "eager"
 INSTALL_HINT = "pip install 'retold[semantic]' && retold model build"
 
 # Languages the model was trained on. all-MiniLM-L6-v2 is English-only; other text goes the lexical way.
@@ -78,7 +91,7 @@ def build_onnx_model(force: bool = False, progress: Callable[[str], None] | None
     Returns the path of the built file. Idempotent unless ``force``.
     """
     target = model_dir() / MODEL_FILE
-    if target.exists() and not force:
+    if target.exists() and not force and built_properties(target).get("retold.export") == EXPORT_VERSION:
         return target
     say = progress or (lambda message: None)
     weights = _weights_dir()
@@ -86,7 +99,7 @@ def build_onnx_model(force: bool = False, progress: Callable[[str], None] | None
 
     say(f"Building {MODEL_NAME} int8 ONNX model from {weights} ...")
     target.parent.mkdir(parents=True, exist_ok=True)
-    encoder = AutoModel.from_pretrained(str(weights)).eval()
+    encoder = AutoModel.from_pretrained(str(weights), attn_implementation=EXPORTED_ATTENTION).eval()
 
     module_base: Any = torch.nn.Module  # torch is imported at run time, not known to mypy
 
@@ -105,6 +118,17 @@ def build_onnx_model(force: bool = False, progress: Callable[[str], None] | None
     )
     say(f"Wrote {target}")
     return target
+
+
+def built_properties(path: Path) -> dict[str, str]:
+    """The retold metadata stored in a built model file; empty for an unreadable or half-written file."""
+    try:
+        import onnxruntime
+
+        session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception:  # unreadable or half-written file, or no onnxruntime: rebuild
+        return {}
+    return dict(session.get_modelmeta().custom_metadata_map)
 
 
 def require_build_tools() -> tuple[Any, Any]:
@@ -133,8 +157,9 @@ def export_int8_onnx(
     """Export a BERT-style torch module (input_ids, attention_mask, token_type_ids) to int8 ONNX.
 
     Quantisation is dynamic, MatMul-only, per channel with reduce_range: the variant measured closest
-    to fp32 (see this module's docstring). ``properties`` are stored as ONNX metadata. The file is
-    written next to ``target`` and renamed into place, so a killed build never leaves half a model.
+    to fp32 (see this module's docstring). ``properties`` are stored as ONNX metadata, with
+    ``retold.export`` = EXPORT_VERSION. The file is written next to ``target`` and renamed into place,
+    so a killed build never leaves half a model.
     """
     import onnx
     import torch
@@ -148,7 +173,7 @@ def export_int8_onnx(
         module,
         (dummy, dummy, torch.zeros_like(dummy)),
         str(float_file),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        input_names=list(INPUT_NAMES),
         output_names=[output_name],
         dynamic_axes={
             "input_ids": axes,
@@ -168,22 +193,55 @@ def export_int8_onnx(
         op_types_to_quantize=["MatMul"],
     )
     float_file.unlink(missing_ok=True)
-    if properties:
-        model = onnx.load(str(quantised))
-        onnx.helper.set_model_props(model, properties)
-        onnx.save(model, str(quantised))
+    model = onnx.load(str(quantised))
+    onnx.helper.set_model_props(model, {**(properties or {}), "retold.export": EXPORT_VERSION})
+    onnx.save(model, str(quantised))
     quantised.replace(target)
     return target
 
 
 def minilm_tokenizer(max_tokens: int) -> Any:
-    """all-MiniLM-L6-v2's tokenizer, truncating to ``max_tokens`` and padding each batch to its longest."""
+    """all-MiniLM-L6-v2's tokenizer, truncating to ``max_tokens`` (``padded_batches`` pads)."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(_weights_dir() / "tokenizer.json"))
     tokenizer.enable_truncation(max_tokens)  # longest-first: both sentences of a pair keep a share
-    tokenizer.enable_padding()
+    tokenizer.no_padding()
     return tokenizer
+
+
+def padded_batches(encodings: Sequence[Any]) -> Iterator[tuple[list[int], dict[str, np.ndarray]]]:
+    """Model inputs for ``encodings`` (tokenizers Encodings), as (positions in ``encodings``, feed) batches.
+
+    Sorted by token count and cut where padding would pass PADDING_WASTE of the batch, so the model
+    reads few padding tokens.
+    """
+    order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+    batch: list[int] = []
+    real = 0
+    for i in order:
+        length = len(encodings[i].ids)
+        if batch and (
+            len(batch) >= MAX_BATCH or (real + length) < (1 - PADDING_WASTE) * length * (len(batch) + 1)
+        ):
+            yield batch, _feed(encodings, batch)
+            batch, real = [], 0
+        batch.append(i)
+        real += length
+    if batch:
+        yield batch, _feed(encodings, batch)
+
+
+def _feed(encodings: Sequence[Any], batch: list[int]) -> dict[str, np.ndarray]:
+    width = max(len(encodings[i].ids) for i in batch)
+    feed = {name: np.zeros((len(batch), width), dtype=np.int64) for name in INPUT_NAMES}
+    for row, i in enumerate(batch):
+        encoding = encodings[i]
+        length = len(encoding.ids)
+        feed["input_ids"][row, :length] = encoding.ids
+        feed["attention_mask"][row, :length] = 1
+        feed["token_type_ids"][row, :length] = encoding.type_ids
+    return feed
 
 
 def onnx_session(path: Path) -> Any:
@@ -226,17 +284,11 @@ class SentenceEncoder:
         result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return result
-        # Length-sorted batches waste little on padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encodings = self._tokenizer.encode_batch(list(texts))
         with self._lock:
-            for first in range(0, len(order), BATCH_SIZE):
-                batch = order[first : first + BATCH_SIZE]
-                encodings = self._tokenizer.encode_batch([texts[i] for i in batch])
-                ids = np.array([e.ids for e in encodings], dtype=np.int64)
-                mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-                (hidden,) = self._session.run(
-                    None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-                )
+            for batch, feed in padded_batches(encodings):
+                (hidden,) = self._session.run(None, feed)
+                mask = feed["attention_mask"]
                 summed = (hidden * mask[..., None]).sum(axis=1)
                 vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
                 norms = np.linalg.norm(vectors, axis=1, keepdims=True)

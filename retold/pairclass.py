@@ -44,12 +44,16 @@ from typing import Any
 import numpy as np
 
 from retold.embed import (
+    EXPORT_VERSION,
+    EXPORTED_ATTENTION,
     INSTALL_HINT,
     _weights_dir,
+    built_properties,
     export_int8_onnx,
     minilm_tokenizer,
     model_dir,
     onnx_session,
+    padded_batches,
     require_build_tools,
 )
 from retold.errors import ModelUnavailableError
@@ -58,23 +62,11 @@ MODEL_FILE = "pair-classifier-int8.onnx"
 DELTA_FILE = Path(__file__).parent / "data" / "pair_classifier.npz"
 # The model was fine-tuned on pairs of at most 128 tokens (MRPC pairs are 53 on average, 103 at most).
 MAX_TOKENS = 128
-# Length-sorted batches of 32, as in retold.embed.
-BATCH_SIZE = 32
 BUILD_COMMAND = "retold model build"  # rebuilds a pair classifier whose delta is out of date
 
 
 def _delta_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def _built_digest(path: Path) -> str | None:
-    try:
-        import onnxruntime
-
-        session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    except Exception:  # unreadable or half-written file, or no onnxruntime: rebuild
-        return None
-    return session.get_modelmeta().custom_metadata_map.get("retold.delta_sha256")
 
 
 def build_pair_classifier(force: bool = False, progress: Callable[[str], None] | None = None) -> Path:
@@ -84,8 +76,13 @@ def build_pair_classifier(force: bool = False, progress: Callable[[str], None] |
     is kept, one built from an older delta is rebuilt.
     """
     target = model_dir() / MODEL_FILE
-    if target.exists() and not force and _built_digest(target) == _delta_digest(DELTA_FILE):
-        return target
+    if target.exists() and not force:
+        built = built_properties(target)
+        if (
+            built.get("retold.delta_sha256") == _delta_digest(DELTA_FILE)
+            and built.get("retold.export") == EXPORT_VERSION
+        ):
+            return target
     say = progress or (lambda message: None)
     weights = _weights_dir()
     torch, AutoModel = require_build_tools()
@@ -95,7 +92,9 @@ def build_pair_classifier(force: bool = False, progress: Callable[[str], None] |
         delta = {key: stored[key] for key in stored.files}
     threshold = float(delta["meta/threshold"])
     lora_scale = float(delta["meta/lora_scale"])
-    encoder = AutoModel.from_pretrained(str(weights), add_pooling_layer=False).eval()
+    encoder = AutoModel.from_pretrained(
+        str(weights), add_pooling_layer=False, attn_implementation=EXPORTED_ATTENTION
+    ).eval()
     parameters = dict(encoder.named_parameters())
     with torch.no_grad():
         for key, value in delta.items():
@@ -185,17 +184,9 @@ class PairClassifier:
 
     def _score_ordered(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         result = np.zeros(len(pairs), dtype=np.float32)
-        # Length-sorted batches waste little on padding.
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        encodings = self._tokenizer.encode_batch(list(pairs))
         with self._lock:
-            for first in range(0, len(order), BATCH_SIZE):
-                batch = order[first : first + BATCH_SIZE]
-                encodings = self._tokenizer.encode_batch([pairs[i] for i in batch])
-                feed = {
-                    "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                    "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                    "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-                }
+            for batch, feed in padded_batches(encodings):
                 (probability,) = self._session.run(None, feed)
                 result[batch] = probability
         return result
