@@ -1,10 +1,12 @@
 """spaCy's named-entity recogniser behind one door: loaded once, and read as little and as fast as it can be.
 
 NER is most of the facts stage's cost (two ~1,000-word articles: ~0.3 s of spaCy against ~0.03 s for
-quotes, numbers, attributions and the diff together). Four things keep it down, each measured on
-benchmarks/bench_speed.py's light-copy pair (83 sentences, 1,972 words, 2 cores):
+quotes, numbers, attributions and the diff together). Five things keep it down, each measured on
+benchmarks/bench_speed.py's light-copy pair (83 sentences, 1,972 words, 2 cores) unless said:
 
 - a per-sentence cache: a verbatim sentence is read once for both articles;
+- a sentence with no capital letter (past a function word opening it) and no figure is not read: it has
+  no name (33 of the 115 sentences of bench_speed's pair d, two same-subject articles);
 - a light edit that keeps its names (``_edits_keeping_names``) takes its original's entities: 32 of
   the 83 sentences, with the very entities spaCy gives them;
 - numpy's BLAS instead of thinc's default blis for the matrix products: 0.18-0.19 s against 0.28-0.32 s
@@ -138,6 +140,12 @@ def forget() -> None:
     _CACHE.clear()
 
 
+def _remember(sentence: str, entities: list[Entity]) -> None:
+    _CACHE[sentence] = entities
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
 def sentence_entities(sentences: list[str]) -> list[list[Entity]]:
     """spaCy entities ``(start, end, label)`` of each sentence, through the cache.
 
@@ -145,13 +153,21 @@ def sentence_entities(sentences: list[str]) -> list[list[Entity]]:
     (see ``_edits_keeping_names``) takes that sentence's entities instead of being read again.
     """
     missing = list(dict.fromkeys(s for s in sentences if s not in _CACHE))
+    # A sentence with no capitalised word (after a title-case function word opening it) and no figure
+    # has no name for the facts stage: spaCy's names there are misreadings of common nouns ("mako
+    # shark" and "quagga" as people, "yellow jersey" as a place: 13 of the 1,760 such sentences of 300
+    # BBC business articles and the AI-rephrased set; the other 1,747 had none). Not reading them spares a third
+    # of the sentences of two long same-subject articles (33 of 115 in bench_speed's pair d). They
+    # lose only spaCy's figure-free dates and counts ("a few months ago"), which retold does not use.
+    nameless = {s for s in missing if not _names_key(s)}
+    for sentence in nameless:
+        _remember(sentence, [])
+    missing = [s for s in missing if s not in nameless]
     edits = _edits_keeping_names(missing, sentences)
     missing = [s for s in missing if s not in edits]
     if missing:
         for sentence, entities in zip(missing, _read_shared(missing), strict=True):
-            _CACHE[sentence] = entities
-            if len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+            _remember(sentence, entities)
     for edited, original in edits.items():
         if edited not in _CACHE:
             known = _CACHE.get(original)
@@ -186,12 +202,19 @@ _FIRST_WORD = regex.compile(r"\W*(\w+)")
 
 def _names_key(sentence: str) -> tuple[str, ...]:
     """The words that can be or touch a name: any capital letter or digit, except a first word that is a
-    common function word ("The", "But"), which is capitalised only for its place."""
+    common function word in title case ("The", "But"), which is capitalised only for its place ("US",
+    in capitals, stays: it is a name that looks like "us")."""
     from retold.similarity import STOPWORDS
 
     words = _NAME_WORD.findall(sentence)
     first = _FIRST_WORD.match(sentence)
-    if words and first and first.group(1) == words[0] and words[0].casefold() in STOPWORDS:
+    if (
+        words
+        and first
+        and first.group(1) == words[0]
+        and words[0].istitle()
+        and words[0].casefold() in STOPWORDS
+    ):
         words = words[1:]
     return tuple(words)
 

@@ -110,6 +110,25 @@ def test_an_edit_that_changes_a_name_is_read_again():
 def test_names_key_ignores_a_capitalised_function_word_but_not_a_name():
     assert ner._names_key("The Senate voted 52-48.") == ("Senate", "52", "48")
     assert ner._names_key("Thompson said no.") == ("Thompson",)
+    assert ner._names_key("US exports rose.") == ("US",)  # "us" in capitals is a name
+    assert ner._names_key("It rained all morning.") == ()
+
+
+def test_a_sentence_without_capitals_or_figures_is_not_read(monkeypatch):
+    ner.forget()
+    nameless = "the researchers then attached mako shark teeth to a custom-made guillotine."
+    opening = "They started breeding programs with other zebras that had quagga-like stripes."
+    named = "Carlos Mendez told the Interior Ministry in Lisbon that the dam would hold."
+    read: list[str] = []
+    real_read = ner._read
+    monkeypatch.setattr(
+        ner, "_read", lambda sentences, *a: read.extend(sentences) or real_read(sentences, *a)
+    )
+    found = ner.sentence_entities([nameless, opening, named])
+    assert read == [named]
+    assert found[:2] == [[], []]
+    assert found[2], "the named sentence is read as before"
+    ner.forget()
 
 
 def test_entities_not_found_in_the_edit_are_not_moved():
