@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,10 +46,14 @@ def count_lines(path: str | os.PathLike[str]) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-def compare_pairs(path: str | os.PathLike[str], comparer: Comparer) -> Iterator[Comparison | PairError]:
+def compare_pairs(
+    path: str | os.PathLike[str], comparer: Comparer, *, warn: Callable[[str], None] | None = None
+) -> Iterator[Comparison | PairError]:
     """Compare every pair listed in the JSONL file at ``path``, in order.
 
     Lines are decoded one by one, so a line that is not UTF-8 is an error record like any other bad line.
+    An id used by an earlier line is compared all the same (nothing is dropped), and ``warn`` is told,
+    since the two results can then only be told apart by their order.
     """
     name = os.fspath(path)
     try:
@@ -62,10 +66,19 @@ def compare_pairs(path: str | os.PathLike[str], comparer: Comparer) -> Iterator[
         # A UTF-16 or binary file: one error naming the file, not one per line that cannot be decoded.
         refuse_binary(handle.read(SNIFF_BYTES), name)
         handle.seek(0)
+        first_line: dict[str, int] = {}
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
-            yield _compare_line(raw, number, f"{name} line {number}", comparer)
+            result = _compare_line(raw, number, f"{name} line {number}", comparer)
+            key = json.dumps(result.id, sort_keys=True, default=str)
+            if key in first_line and warn is not None:
+                warn(
+                    f"{name} line {number}: id {key} was already used on line {first_line[key]}; "
+                    "both results carry it"
+                )
+            first_line.setdefault(key, number)
+            yield result
 
 
 def _compare_line(raw: bytes, number: int, where: str, comparer: Comparer) -> Comparison | PairError:

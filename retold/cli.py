@@ -244,6 +244,10 @@ def _compare_pairs(path: str, comparer: Any, output: str | None) -> None:
         _write_pair_results(path, comparer, total, sys.stdout)
 
 
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
 def _write_pair_results(path: str, comparer: Any, total: int, out: TextIO) -> None:
     import json
 
@@ -265,10 +269,10 @@ def _write_pair_results(path: str, comparer: Any, total: int, out: TextIO) -> No
     try:
         with progress:
             task = progress.add_task("pairs", total=total, rate="")
-            for result in compare_pairs(path, comparer):
+            for result in compare_pairs(path, comparer, warn=_warn):
                 if isinstance(result, PairError):
                     errors += 1
-                    click.echo(f"warning: {result.message}", err=True)
+                    _warn(result.message)
                     row = result.to_dict()
                 else:
                     compared += 1

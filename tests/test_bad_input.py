@@ -87,7 +87,13 @@ def test_broken_jsonl_lines_in_pairs(tmp_path):
     pairs = tmp_path / "pairs.jsonl"
     pairs.write_text(
         "\n".join(
-            [json.dumps(good), '{"id": "cut off", "source": {"text": "abc"', "null", "42", json.dumps(good)]
+            [
+                json.dumps(good),
+                '{"id": "cut off", "source": {"text": "abc"',
+                "null",
+                "42",
+                json.dumps({**good, "id": "also good"}),
+            ]
         )
         + "\n",
         encoding="utf-8",

@@ -173,3 +173,15 @@ def test_a_path_record_is_checked_like_any_record(tmp_path, lexical_comparer, ex
     path = write(tmp_path, json.dumps({"id": "p", "source": source, "derived": {"text": TEXT_B}}))
     (error,) = compare_pairs(path, lexical_comparer)
     assert isinstance(error, PairError) and "'id' must be a string or an integer" in error.message
+
+
+def test_a_repeated_id_is_compared_and_named(tmp_path, lexical_comparer):
+    path = write(tmp_path, pair("a"), pair("b"), pair("a"), pair(7), pair(7))
+    warnings: list[str] = []
+    results = list(compare_pairs(path, lexical_comparer, warn=warnings.append))
+    assert [r.id for r in results] == ["a", "b", "a", 7, 7]  # nothing dropped
+    assert all(isinstance(r, Comparison) for r in results)
+    assert warnings == [
+        f'{path} line 3: id "a" was already used on line 1; both results carry it',
+        f"{path} line 5: id 7 was already used on line 4; both results carry it",
+    ]

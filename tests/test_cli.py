@@ -228,6 +228,17 @@ def test_pairs_batch_mode_to_a_file(tmp_path, monkeypatch):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 8
 
 
+def test_pairs_batch_mode_warns_of_a_repeated_id(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    line = json.dumps({"id": "x", "source": {"text": "The vote passed."}, "derived": {"text": "It passed."}})
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(f"{line}\n{line}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["compare", "--pairs", str(pairs), "--format", "json", *FAST])
+    assert result.exit_code == 0
+    assert [json.loads(row)["id"] for row in result.stdout.splitlines()] == ["x", "x"]
+    assert 'line 2: id "x" was already used on line 1' in result.stderr
+
+
 @pytest.mark.parametrize("pairs", [False, True], ids=["compare", "pairs"])
 def test_output_into_a_missing_folder_is_one_line(tmp_path, examples, monkeypatch, pairs):
     monkeypatch.chdir(ROOT)
