@@ -119,13 +119,19 @@ _DATE_ALIASES = (
     "published", "published_at", "publishedAt", "publish_date", "publication_date", "date_published",
     "datePublished", "date_publish", "pubdate", "pubDate", "pub_date",
 )  # fmt: skip
+# Article-text names of common feeds and scrapers: NewsAPI and many CMS exports (content), news-please
+# (maintext), schema.org NewsArticle (articleBody), and body. 'text' itself wins over any of them.
+_TEXT_ALIASES = ("content", "maintext", "articleBody", "body")
 RECORD_ALIASES = {
     "author": "byline",
     "source": "outlet",
     "sitename": "outlet",
     "headline": "title",
     **dict.fromkeys(_DATE_ALIASES, "date"),
+    **dict.fromkeys(_TEXT_ALIASES, "text"),
 }
+# NewsAPI gives the first ~200 characters of an article and ends them with "… [+3412 chars]".
+_NEWSAPI_CUT = re.compile(r"\[\+\d+ chars\]\s*$")
 
 
 # ---- reading files ------------------------------------------------------------------------------
@@ -597,7 +603,8 @@ def article_from_record(
 ) -> Article:
     """An article from a JSON record: ``text`` (or ``path`` to a file), ``id``, title, date, outlet, url.
 
-    Other fields go to ``Article.extra``. ``author`` is read as ``byline``, ``source`` as ``outlet``,
+    Other fields go to ``Article.extra``. ``author`` is read as ``byline``, ``source`` as ``outlet``
+    (NewsAPI's ``{"name": ...}`` object too), ``content``/``maintext``/``articleBody``/``body`` as ``text``,
     ``datePublished``/``pubDate``/``publishedAt`` (and other ``RECORD_ALIASES``) as ``date``; the field's
     own name wins over an alias.
     A relative ``path`` is read relative to ``base_dir`` (the records file's folder) when given.
@@ -609,7 +616,10 @@ def article_from_record(
     if (
         "text" not in record
         and "path" not in record
-        and any(isinstance(record.get(role), dict) for role in ("source", "derived"))
+        and any(
+            isinstance(record.get(role), dict) and ("text" in record[role] or "path" in record[role])
+            for role in ("source", "derived")
+        )
     ):
         # Else 'source', read as the outlet's name, would be refused for not being a string.
         raise InputError(
@@ -627,6 +637,9 @@ def article_from_record(
                 given[target] = key
         else:
             extra[key] = value
+    outlet = fields.get("outlet")
+    if isinstance(outlet, dict) and isinstance(outlet.get("name"), str):
+        fields["outlet"] = outlet["name"]  # NewsAPI: "source": {"id": "reuters", "name": "Reuters"}
     for key in METADATA_FIELDS:
         value = fields.get(key)
         if value is not None and not isinstance(value, str):
@@ -650,10 +663,18 @@ def article_from_record(
     if text is None and path is None:
         raise InputError(f"{where}: the record has no 'text' (or 'path') field; add the article text")
     if text is not None:
+        name = repr(given["text"])
         if not isinstance(text, str):
-            raise InputError(f"{where}: field 'text' must be a string, got a JSON {_json_type(text)}")
+            raise InputError(f"{where}: field {name} must be a string, got a JSON {_json_type(text)}")
         if not text.strip():
-            raise EmptyInputError(f"{where}: field 'text' is empty; add the article text")
+            raise EmptyInputError(f"{where}: field {name} is empty; add the article text")
+        cut = _NEWSAPI_CUT.search(text)
+        if cut is not None:
+            # Compared as it is, the rest of the article would read as dropped or added.
+            raise InputError(
+                f"{where}: field {name} holds only the start of the article (NewsAPI cut it: "
+                f"{cut.group().strip()!r}); put the full text in 'text'"
+            )
         if path is not None:
             extra["path"] = path
         article = article_from_text(text, id=record_id or where, **metadata)

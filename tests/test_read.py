@@ -436,6 +436,46 @@ def test_record_publication_date_aliases() -> None:
     assert generated.date is None and generated.extra["generated_date"] == "2023-05-05"
 
 
+NEWSAPI_ARTICLE = {
+    "source": {"id": "meridian-wire", "name": "Meridian Wire"},
+    "author": "Jane Doe",
+    "title": "Dam gives way above Lowmill",
+    "description": "An earthen dam gave way on Monday.",
+    "url": "https://example.test/dam",
+    "publishedAt": "2025-11-03T16:00:00Z",
+    "content": "An earthen dam above Lowmill gave way on Monday. Twelve homes were flooded, officials said.",
+}
+
+
+def test_a_newsapi_article_record() -> None:
+    article = article_from_record(NEWSAPI_ARTICLE, where="w")
+    assert article.text == NEWSAPI_ARTICLE["content"]
+    assert (article.outlet, article.byline, article.title) == (
+        "Meridian Wire",
+        "Jane Doe",
+        "Dam gives way above Lowmill",
+    )
+    assert article.date == "2025-11-03T16:00:00+00:00"
+    assert article.extra["description"] == "An earthen dam gave way on Monday."
+
+
+def test_newsapi_cut_content_is_refused() -> None:
+    cut = {**NEWSAPI_ARTICLE, "content": "An earthen dam above Lowmill gave way on Monday… [+2345 chars]"}
+    with pytest.raises(InputError) as caught:
+        article_from_record(cut, where="feed.jsonl line 4")
+    assert str(caught.value) == (
+        "feed.jsonl line 4: field 'content' holds only the start of the article (NewsAPI cut it: "
+        "'[+2345 chars]'); put the full text in 'text'"
+    )
+
+
+def test_article_text_aliases_and_text_wins() -> None:
+    assert article_from_record({"maintext": "The vote passed."}, where="w").text == "The vote passed."
+    assert article_from_record({"articleBody": "The vote passed."}, where="w").text == "The vote passed."
+    both = article_from_record({"content": "A teaser.", "text": "The vote passed."}, where="w")
+    assert both.text == "The vote passed." and "content" not in both.extra
+
+
 def test_jsonl_invalid_utf8_line_is_one_error(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_bytes(b'{"text": "caf\xe9"}\n{"text": "ok"}\n')

@@ -297,8 +297,12 @@ def test_a_pairs_line_given_as_an_article_record(tmp_path: Path) -> None:
 
 
 def test_an_alias_of_the_wrong_type_is_named_as_written() -> None:
-    message = error_of(lambda: article_from_record({"text": "a", "source": {"name": "BBC"}}, where="w"))
+    message = error_of(lambda: article_from_record({"text": "a", "source": ["BBC"]}, where="w"))
+    assert message == "w: field 'source' (read as the outlet) must be a string, got a JSON list"
+    message = error_of(lambda: article_from_record({"text": "a", "source": {"id": 3}}, where="w"))
     assert message == "w: field 'source' (read as the outlet) must be a string, got a JSON object"
+    message = error_of(lambda: article_from_record({"content": ["a"]}, where="w"))
+    assert message == "w: field 'content' must be a string, got a JSON list"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
