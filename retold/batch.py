@@ -70,19 +70,24 @@ def compare_pairs(
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
-            result = _compare_line(raw, number, f"{name} line {number}", comparer)
-            key = json.dumps(result.id, sort_keys=True, default=str)
-            if key in first_line and warn is not None:
-                warn(
-                    f"{name} line {number}: id {key} was already used on line {first_line[key]}; "
-                    "both results carry it"
-                )
-            first_line.setdefault(key, number)
+            result, given_id = _compare_line(raw, number, f"{name} line {number}", comparer)
+            if given_id:  # a line without an id (or not readable) carries its line number instead
+                key = json.dumps(result.id, sort_keys=True, default=str)
+                if key in first_line and warn is not None:
+                    warn(
+                        f"{name} line {number}: id {key} was already used on line {first_line[key]}; "
+                        "both results carry it"
+                    )
+                first_line.setdefault(key, number)
             yield result
 
 
-def _compare_line(raw: bytes, number: int, where: str, comparer: Comparer) -> Comparison | PairError:
+def _compare_line(
+    raw: bytes, number: int, where: str, comparer: Comparer
+) -> tuple[Comparison | PairError, bool]:
+    """The line's result, and whether the line gave its own id."""
     pair_id: Any = None
+    given_id = False
     try:
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -96,15 +101,16 @@ def _compare_line(raw: bytes, number: int, where: str, comparer: Comparer) -> Co
             raise InputError(f"{where}: not valid JSON ({json_problem(error, line=False)})") from None
         if not isinstance(record, dict):
             raise InputError(f"{where}: expected a JSON object with 'source' and 'derived'")
+        given_id = "id" in record
         pair_id = record.get("id", number)
         for role in ("source", "derived"):
             if role not in record:
                 raise InputError(f"{where}: the pair has no {role!r} article")
         source = _article(record["source"], "source", where)
         derived = _article(record["derived"], "derived", where)
-        return comparer.compare(source, derived, id=pair_id)
+        return comparer.compare(source, derived, id=pair_id), given_id
     except RetoldError as error:
         message = str(error)
         if not message.startswith(where):
             message = f"{where}: {message}"
-        return PairError(pair_id if pair_id is not None else number, number, message)
+        return PairError(pair_id if pair_id is not None else number, number, message), given_id

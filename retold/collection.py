@@ -663,12 +663,12 @@ def _parse_jsonl_lines(
 
 
 def _read_csv(path: str) -> Iterator[Article | InputError]:
-    from retold.read import article_from_record
+    from retold.read import TEXT_ALIASES, article_from_record
 
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
-            if not reader.fieldnames or "text" not in reader.fieldnames:
+            if not reader.fieldnames or not {"text", *TEXT_ALIASES} & set(reader.fieldnames):
                 yield InputError(f"{path} has no 'text' column; give the CSV a header row with id,text,...")
                 return
             for line, record in enumerate(reader, start=2):

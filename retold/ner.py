@@ -200,10 +200,15 @@ _NAME_WORD = regex.compile(r"\w*[\p{Lu}\p{Lt}\p{N}]\w*")
 _FIRST_WORD = regex.compile(r"\W*(\w+)")
 
 
+# Function words that are also names ("Said argued that...", "May told MPs..."): kept in the key even
+# when they open a sentence.
+_NAMES_AMONG_FUNCTION_WORDS = frozenset({"may", "will", "said", "say", "says", "can"})
+
+
 def _names_key(sentence: str) -> tuple[str, ...]:
     """The words that can be or touch a name: any capital letter or digit, except a first word that is a
     common function word in title case ("The", "But"), which is capitalised only for its place ("US",
-    in capitals, stays: it is a name that looks like "us")."""
+    in capitals, stays: it is a name that looks like "us"; so do "Said" and "May")."""
     from retold.similarity import STOPWORDS
 
     words = _NAME_WORD.findall(sentence)
@@ -214,6 +219,7 @@ def _names_key(sentence: str) -> tuple[str, ...]:
         and first.group(1) == words[0]
         and words[0].istitle()
         and words[0].casefold() in STOPWORDS
+        and words[0].casefold() not in _NAMES_AMONG_FUNCTION_WORDS
     ):
         words = words[1:]
     return tuple(words)

@@ -120,15 +120,16 @@ _DATE_ALIASES = (
     "datePublished", "date_publish", "pubdate", "pubDate", "pub_date",
 )  # fmt: skip
 # Article-text names of common feeds and scrapers: NewsAPI and many CMS exports (content), news-please
-# (maintext), schema.org NewsArticle (articleBody), and body. 'text' itself wins over any of them.
-_TEXT_ALIASES = ("content", "maintext", "articleBody", "body")
+# (maintext), schema.org NewsArticle (articleBody), and body. Read only from a record with neither
+# 'text' nor 'path' (the first one that is not null); otherwise they stay extra fields, since next to a
+# full text they are often a teaser.
+TEXT_ALIASES = ("content", "maintext", "articleBody", "body")
 RECORD_ALIASES = {
     "author": "byline",
     "source": "outlet",
     "sitename": "outlet",
     "headline": "title",
     **dict.fromkeys(_DATE_ALIASES, "date"),
-    **dict.fromkeys(_TEXT_ALIASES, "text"),
 }
 # NewsAPI gives the first ~200 characters of an article and ends them with "… [+3412 chars]".
 _NEWSAPI_CUT = re.compile(r"\[\+\d+ chars\]\s*$")
@@ -617,7 +618,8 @@ def article_from_record(
         "text" not in record
         and "path" not in record
         and any(
-            isinstance(record.get(role), dict) and ("text" in record[role] or "path" in record[role])
+            isinstance(record.get(role), dict)
+            and any(key in record[role] for key in ("text", "path", *TEXT_ALIASES))
             for role in ("source", "derived")
         )
     ):
@@ -637,6 +639,11 @@ def article_from_record(
                 given[target] = key
         else:
             extra[key] = value
+    if "text" not in fields and "path" not in fields:
+        alias = next((key for key in TEXT_ALIASES if extra.get(key) is not None), None)
+        if alias is not None:
+            fields["text"] = extra.pop(alias)
+            given["text"] = alias
     outlet = fields.get("outlet")
     if isinstance(outlet, dict) and isinstance(outlet.get("name"), str):
         fields["outlet"] = outlet["name"]  # NewsAPI: "source": {"id": "reuters", "name": "Reuters"}
@@ -668,7 +675,7 @@ def article_from_record(
             raise InputError(f"{where}: field {name} must be a string, got a JSON {_json_type(text)}")
         if not text.strip():
             raise EmptyInputError(f"{where}: field {name} is empty; add the article text")
-        cut = _NEWSAPI_CUT.search(text)
+        cut = _NEWSAPI_CUT.search(text) if given["text"] != "text" else None
         if cut is not None:
             # Compared as it is, the rest of the article would read as dropped or added.
             raise InputError(

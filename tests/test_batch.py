@@ -185,3 +185,12 @@ def test_a_repeated_id_is_compared_and_named(tmp_path, lexical_comparer):
         f'{path} line 3: id "a" was already used on line 1; both results carry it',
         f"{path} line 5: id 7 was already used on line 4; both results carry it",
     ]
+
+
+def test_a_line_without_an_id_does_not_clash_with_a_numbered_id(tmp_path, lexical_comparer):
+    without_id = json.dumps({"source": {"text": TEXT_A}, "derived": {"text": TEXT_B}})
+    path = write(tmp_path, pair(2), without_id, "not json")
+    warnings: list[str] = []
+    results = list(compare_pairs(path, lexical_comparer, warn=warnings.append))
+    assert [r.id for r in results] == [2, 2, 3]  # lines 2 and 3 carry their line numbers
+    assert warnings == []

@@ -128,8 +128,14 @@ def test_csv_records(tmp_path):
     collection = Collection(tmp_path / "c.db")
     assert collection.add([path]).added == 2
     assert [(p["source"], p["derived"]) for p in collection.pairs()] in ([("a", "b")], [("b", "a")])
-    bad = write(tmp_path / "bad.csv", "name,body\nx,y\n")
+    bad = write(tmp_path / "bad.csv", "name,summary\nx,y\n")
     assert "no 'text' column" in collection.add([bad]).skipped[0]
+    # A text alias of JSON records (NewsAPI's content, schema.org's articleBody, ...) is a text column too.
+    other = tmp_path / "other"
+    other.mkdir()
+    with (other / "feed.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["id", "content"], ["c", WIRE]])
+    assert Collection(tmp_path / "d.db").add([other / "feed.csv"]).added == 1
 
 
 def test_find_unindexed_and_indexed(tmp_path, folder):

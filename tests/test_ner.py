@@ -112,6 +112,9 @@ def test_names_key_ignores_a_capitalised_function_word_but_not_a_name():
     assert ner._names_key("Thompson said no.") == ("Thompson",)
     assert ner._names_key("US exports rose.") == ("US",)  # "us" in capitals is a name
     assert ner._names_key("It rained all morning.") == ()
+    # Function words that are also names stay, or "Said argued that..." would never be read.
+    assert ner._names_key("Said argued that orientalism shaped colonial policy.") == ("Said",)
+    assert ner._names_key("May told the house that talks would go on.") == ("May",)
 
 
 def test_a_sentence_without_capitals_or_figures_is_not_read(monkeypatch):

@@ -472,8 +472,22 @@ def test_newsapi_cut_content_is_refused() -> None:
 def test_article_text_aliases_and_text_wins() -> None:
     assert article_from_record({"maintext": "The vote passed."}, where="w").text == "The vote passed."
     assert article_from_record({"articleBody": "The vote passed."}, where="w").text == "The vote passed."
+    assert article_from_record({"content": None, "body": "The vote passed."}, where="w").text == (
+        "The vote passed."
+    )
     both = article_from_record({"content": "A teaser.", "text": "The vote passed."}, where="w")
-    assert both.text == "The vote passed." and "content" not in both.extra
+    assert both.text == "The vote passed." and both.extra["content"] == "A teaser."
+    # Only the text itself is checked for NewsAPI's cut mark: a real text may end that way.
+    assert article_from_record({"text": "He typed [+5 chars]"}, where="w").text == "He typed [+5 chars]"
+
+
+def test_a_path_wins_over_a_text_alias(tmp_path: Path) -> None:
+    full = tmp_path / "full.txt"
+    full.write_text("The council voted on Tuesday to close the bridge for a month.", encoding="utf-8")
+    for teaser in ("A short teaser.", "", "The council voted… [+3412 chars]"):
+        article = article_from_record({"path": str(full), "content": teaser}, where="w")
+        assert article.text.startswith("The council voted on Tuesday")
+        assert article.extra["content"] == teaser
 
 
 def test_jsonl_invalid_utf8_line_is_one_error(tmp_path: Path) -> None:

@@ -296,6 +296,11 @@ def test_a_pairs_line_given_as_an_article_record(tmp_path: Path) -> None:
     )
 
 
+def test_a_pairs_line_with_text_aliases_given_as_an_article_record() -> None:
+    line = {"id": "p1", "source": {"content": "x"}, "derived": {"maintext": "y"}}
+    assert "it looks like a --pairs line" in error_of(lambda: article_from_record(line, where="w"))
+
+
 def test_an_alias_of_the_wrong_type_is_named_as_written() -> None:
     message = error_of(lambda: article_from_record({"text": "a", "source": ["BBC"]}, where="w"))
     assert message == "w: field 'source' (read as the outlet) must be a string, got a JSON list"
