@@ -41,9 +41,10 @@ DIMENSIONS = 384
 # one pathological input from making a whole batch 4x slower.
 MAX_TOKENS = 128
 # Inputs are sorted by token count and cut into batches whose padding stays under PADDING_WASTE of the
-# batch (at most MAX_BATCH inputs). On the 113 sentences of bench_speed's pair d this pads 2,795 tokens
-# to ~2,950 where the former fixed batches of 16 sorted by characters padded them to 3,528, and the
-# encoder took 0.228 s against 0.273 s (median of 15 interleaved runs, 2026-11-22). Between 10% and 15%
+# batch (at most MAX_BATCH inputs). On the 113 sentences of bench_speed's pair d this pads 2,799 tokens
+# to 3,228 where the former fixed batches of 16 sorted by characters padded them to 3,510, and the
+# encoder takes 0.212 s against 0.245 s, and 0.159 s against 0.172 s (two runs of
+# benchmarks/bench_encoder.py, medians of 21 alternating rounds, 2026-11-22). Between 10% and 15%
 # waste, and caps of 32 or 64, the times were within noise.
 PADDING_WASTE = 0.15
 MAX_BATCH = 64
@@ -51,10 +52,12 @@ MAX_BATCH = 64
 # 2: exported with eager attention (see export_int8_onnx).
 EXPORT_VERSION = "2"
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
-# Exported with transformers' eager attention: the default (SDPA) export adds mask arithmetic (Where,
-# IsNaN) that took 17% of ONNX Runtime's time on bench_speed's pair d (0.241 s -> 0.200 s of kernel
-# time, ORT profiler, 2026-11-22); the embeddings are the same (cosine to fp32 on 1,200 MRPC train
-# sentences: mean 0.9918 both, min 0.9812 -> 0.9825).
+# Exported with transformers' eager attention, not its default (SDPA), whose export adds mask arithmetic
+# (Where, IsNaN). The gain is small: the whole encoder on pair d took 0.193-0.197 s against 0.199-0.205 s
+# (three runs of benchmarks/bench_encoder.py --compare-export, 21 alternating rounds each); ORT's
+# profiler, run in between, counted either one higher. A first one-off profile that showed 17% did not
+# hold up on repetition. The embeddings are the same (cosine to the SDPA export: mean 0.9994, min
+# 0.9947 on pair d; to fp32 on 1,200 MRPC train sentences: mean 0.9918 for both).
 EXPORTED_ATTENTION = "eager"
 INSTALL_HINT = "pip install 'retold[semantic]' && retold model build"
 
