@@ -188,8 +188,11 @@ def run_mrpc(limit: int | None = None, cli: bool = True) -> dict[str, Any]:
     return result
 
 
-def run_mrpc_cli(pairs: Sequence[tuple[int, str, str]], gold: Sequence[bool]) -> dict[str, Any]:
-    """`retold compare --pairs FILE --format json --no-facts` on the pairs, timed as a subprocess."""
+def run_mrpc_cli(
+    pairs: Sequence[tuple[int, str, str]], gold: Sequence[bool], extra: Sequence[str] = ()
+) -> dict[str, Any]:
+    """`retold compare --pairs FILE --format json --no-facts` (plus ``extra`` options) on the pairs, timed
+    as a subprocess."""
     with tempfile.TemporaryDirectory() as folder:
         pairs_file, out_file = Path(folder) / "mrpc-test.jsonl", Path(folder) / "out.jsonl"
         with open(pairs_file, "w", encoding="utf-8") as handle:
@@ -204,6 +207,7 @@ def run_mrpc_cli(pairs: Sequence[tuple[int, str, str]], gold: Sequence[bool]) ->
             "--format",
             "json",
             "--no-facts",
+            *extra,
         ]
         started = time.perf_counter()
         done = subprocess.run(command + ["--output", str(out_file)], capture_output=True, text=True)
@@ -219,7 +223,9 @@ def run_mrpc_cli(pairs: Sequence[tuple[int, str, str]], gold: Sequence[bool]) ->
         any(p["label"] in ALIGNED for p in by_id.get(i, {}).get("passages", [])) for i in range(len(pairs))
     ]
     return {
-        "command": "retold compare --pairs mrpc-test.jsonl --format json --no-facts --output out.jsonl",
+        "command": "retold compare --pairs mrpc-test.jsonl --format json --no-facts"
+        + "".join(f" {option}" for option in extra)
+        + " --output out.jsonl",
         "seconds": round(seconds, 2),
         "pairs_per_s": round(len(pairs) / seconds, 1),
         "pair_errors": errors,
