@@ -95,24 +95,8 @@ def kernel_profile(
 
 
 def build_sdpa_export(folder: Path) -> Path:
-    """The same weights exported with transformers' default attention, quantised as retold does."""
-    torch, AutoModel = embed.require_build_tools()
-    encoder = AutoModel.from_pretrained(str(embed._weights_dir())).eval()  # default attention (SDPA)
-
-    class HiddenStates(torch.nn.Module):
-        def __init__(self, model: Any) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return self.model(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
-    target = folder / "sdpa-int8.onnx"
-    return embed.export_int8_onnx(
-        HiddenStates(encoder), target, output_name="last_hidden_state", output_axes={0: "batch", 1: "tokens"}
-    )
+    """The same weights exported with transformers' default attention (SDPA), quantised as retold does."""
+    return embed.export_sentence_encoder(folder / "sdpa-int8.onnx", attention="sdpa")
 
 
 def measure(rounds: int, compare_export: bool) -> dict[str, Any]:

@@ -98,12 +98,21 @@ def build_onnx_model(force: bool = False, progress: Callable[[str], None] | None
         return target
     say = progress or (lambda message: None)
     weights = _weights_dir()
-    torch, AutoModel = require_build_tools()
-
     say(f"Building {MODEL_NAME} int8 ONNX model from {weights} ...")
     target.parent.mkdir(parents=True, exist_ok=True)
-    encoder = AutoModel.from_pretrained(str(weights), attn_implementation=EXPORTED_ATTENTION).eval()
+    export_sentence_encoder(target)
+    say(f"Wrote {target}")
+    return target
 
+
+def export_sentence_encoder(target: Path, attention: str = EXPORTED_ATTENTION) -> Path:
+    """Export all-MiniLM-L6-v2's last hidden states from its installed weights to int8 ONNX at ``target``.
+
+    ``attention`` is transformers' attention implementation to trace ("sdpa" gives its default export;
+    benchmarks/bench_encoder.py compares the two).
+    """
+    torch, AutoModel = require_build_tools()
+    encoder = AutoModel.from_pretrained(str(_weights_dir()), attn_implementation=attention).eval()
     module_base: Any = torch.nn.Module  # torch is imported at run time, not known to mypy
 
     class HiddenStates(module_base):
@@ -116,11 +125,9 @@ def build_onnx_model(force: bool = False, progress: Callable[[str], None] | None
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
 
-    export_int8_onnx(
+    return export_int8_onnx(
         HiddenStates(encoder), target, output_name="last_hidden_state", output_axes={0: "batch", 1: "tokens"}
     )
-    say(f"Wrote {target}")
-    return target
 
 
 def built_properties(path: Path) -> dict[str, str]:

@@ -67,20 +67,28 @@ def test_a_dead_helper_falls_back_to_this_process(fresh_helper):
     assert ner._helper_failed
 
 
-def test_a_light_edit_that_keeps_its_names_takes_the_originals_entities(monkeypatch):
+READ_BY_SPACY = ner._read
+
+
+@pytest.fixture
+def read(monkeypatch):
+    """The sentences spaCy is asked to read in this process, in order (the cache starts empty)."""
     ner.forget()
+    sentences_read: list[str] = []
+    monkeypatch.setattr(
+        ner, "_read", lambda sentences, *a: sentences_read.extend(sentences) or READ_BY_SPACY(sentences, *a)
+    )
+    yield sentences_read
+    ner.forget()
+
+
+def test_a_light_edit_that_keeps_its_names_takes_the_originals_entities(read):
     original = "Carlos Mendez told the Interior Ministry in Lisbon on Tuesday that the dam would hold."
     edited = "Carlos Mendez also told the Interior Ministry in Lisbon on Tuesday that the dam would hold."
-    read: list[str] = []
-    real_read = ner._read
-    monkeypatch.setattr(
-        ner, "_read", lambda sentences, *a: read.extend(sentences) or real_read(sentences, *a)
-    )
     moved_original, moved_edit = ner.sentence_entities([original, edited])
     assert read == [original], "the edit should not be read again"
     assert [edited[a:b] for a, b, _ in moved_edit] == [original[a:b] for a, b, _ in moved_original]
-    assert moved_edit == real_read([edited])[0]  # what spaCy would have said
-    ner.forget()
+    assert moved_edit == READ_BY_SPACY([edited])[0]  # what spaCy would have said
 
 
 def test_an_edit_that_changes_a_name_is_read_again():
@@ -117,21 +125,14 @@ def test_names_key_ignores_a_capitalised_function_word_but_not_a_name():
     assert ner._names_key("May told the house that talks would go on.") == ("May",)
 
 
-def test_a_sentence_without_capitals_or_figures_is_not_read(monkeypatch):
-    ner.forget()
+def test_a_sentence_without_capitals_or_figures_is_not_read(read):
     nameless = "the researchers then attached mako shark teeth to a custom-made guillotine."
     opening = "They started breeding programs with other zebras that had quagga-like stripes."
     named = "Carlos Mendez told the Interior Ministry in Lisbon that the dam would hold."
-    read: list[str] = []
-    real_read = ner._read
-    monkeypatch.setattr(
-        ner, "_read", lambda sentences, *a: read.extend(sentences) or real_read(sentences, *a)
-    )
     found = ner.sentence_entities([nameless, opening, named])
     assert read == [named]
     assert found[:2] == [[], []]
     assert found[2], "the named sentence is read as before"
-    ner.forget()
 
 
 def test_entities_not_found_in_the_edit_are_not_moved():
