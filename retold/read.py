@@ -605,8 +605,8 @@ def article_from_record(
     """An article from a JSON record: ``text`` (or ``path`` to a file), ``id``, title, date, outlet, url.
 
     Other fields go to ``Article.extra``. ``author`` is read as ``byline``, ``source`` as ``outlet``
-    (NewsAPI's ``{"name": ...}`` object too), ``content``/``maintext``/``articleBody``/``body`` as ``text``,
-    ``datePublished``/``pubDate``/``publishedAt`` (and other ``RECORD_ALIASES``) as ``date``; the field's
+    (NewsAPI's ``{"name": ...}`` object too), ``content``/``maintext``/``articleBody``/``body`` as ``text``
+    when the record has neither ``text`` nor ``path`` (``TEXT_ALIASES``), ``datePublished``/``pubDate``/``publishedAt`` (and other ``RECORD_ALIASES``) as ``date``; the field's
     own name wins over an alias.
     A relative ``path`` is read relative to ``base_dir`` (the records file's folder) when given.
 
