@@ -458,6 +458,9 @@ _STOPWORDS = {
 # Share of words that must be stopwords of the best language. English news runs near 40% on the list
 # above; a list of names or a table of numbers stays well under 15%.
 _MIN_STOPWORD_SHARE = 0.15
+# ... and at least this many of them: one shared word is chance ("Every day more American soldiers
+# die." has German "die" and no listed English word; MRPC train has 1 such sentence in 8,152).
+_MIN_STOPWORD_HITS = 2
 
 
 def detect_language(text: str) -> str | None:
@@ -506,7 +509,10 @@ def _latin_language(sample: str) -> str | None:
     hits = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
     ranked = sorted(hits, key=lambda k: hits[k], reverse=True)
     best, second = ranked[0], ranked[1]
-    if hits[best] < _MIN_STOPWORD_SHARE * len(words) or hits[best] == hits[second]:
+    if (
+        hits[best] < max(_MIN_STOPWORD_HITS, _MIN_STOPWORD_SHARE * len(words))
+        or hits[best] == hits[second]
+    ):
         # Too few function words to tell: a short sentence ("BioReliance's stock closed down 2 cents at
         # $47.98."), a headline, or another Latin-script language. 7% of MRPC's English sentences land
         # here; they are left to a character n-gram model.
