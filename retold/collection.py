@@ -29,6 +29,7 @@ from retold.errors import EmptyInputError, InputError, ModelUnavailableError, St
 from retold.segment import has_content
 from retold.store import PairRow, Store, StoredArticle
 from retold.stories import Link, Story, direction_confidence, facts_agreement, group_stories
+from retold.verdict import compare_dates
 
 # Extensions read when walking a folder; anything else in a folder is ignored (images, .DS_Store).
 ARTICLE_EXTENSIONS = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv", ".warc", ".warc.gz")
@@ -740,15 +741,16 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
 
 def _provisional_order(x: StoredArticle, y: StoredArticle) -> tuple[StoredArticle, StoredArticle]:
     """Earlier date first when both are dated and differ; else the article stored first."""
-    if x.date and y.date and x.date != y.date:
-        return (x, y) if x.date < y.date else (y, x)
+    order = compare_dates(x.date, y.date) if x.date and y.date else 0
+    if order:  # instants, not strings: "10:00-05:00" is after "14:20Z"
+        return (x, y) if order < 0 else (y, x)
     if x.doc == -1 or y.doc == -1:  # a looked-up article that is not stored comes after stored ones
         return (y, x) if x.doc == -1 else (x, y)
     return (x, y) if x.doc < y.doc else (y, x)
 
 
 def _dated_apart(a: StoredArticle, b: StoredArticle) -> bool:
-    return bool(a.date and b.date and a.date != b.date)
+    return bool(a.date and b.date and compare_dates(a.date, b.date))
 
 
 def _article(s: StoredArticle) -> Article:

@@ -509,10 +509,7 @@ def _latin_language(sample: str) -> str | None:
     hits = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
     ranked = sorted(hits, key=lambda k: hits[k], reverse=True)
     best, second = ranked[0], ranked[1]
-    if (
-        hits[best] < max(_MIN_STOPWORD_HITS, _MIN_STOPWORD_SHARE * len(words))
-        or hits[best] == hits[second]
-    ):
+    if hits[best] < max(_MIN_STOPWORD_HITS, _MIN_STOPWORD_SHARE * len(words)) or hits[best] == hits[second]:
         # Too few function words to tell: a short sentence ("BioReliance's stock closed down 2 cents at
         # $47.98."), a headline, or another Latin-script language. 7% of MRPC's English sentences land
         # here; they are left to a character n-gram model.

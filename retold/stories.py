@@ -21,6 +21,8 @@ from typing import Any
 
 import regex
 
+from retold.verdict import parse_date
+
 DERIVED = ("wholly_derived", "partially_derived")
 LINKING = (*DERIVED, "same_story")
 
@@ -164,15 +166,8 @@ def facts_agreement(source_text: str, derived_text: str) -> float:
 
 def instant(date: str | None) -> datetime | None:
     """An ISO date or timestamp as a naive UTC datetime (no offset means UTC), or None if unreadable."""
-    if not date:
-        return None
-    try:
-        parsed = datetime.fromisoformat(date)
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
+    parsed = parse_date(date) if date else None
+    return None if parsed is None else parsed[0].astimezone(UTC).replace(tzinfo=None)
 
 
 def days_apart(a: str | None, b: str | None) -> float | None:
@@ -307,7 +302,7 @@ def _forest(articles: list[str], links: list[Link], dates: dict[str, str | None]
     for a in articles:
         tree_size[_root_of(parent, a)] += 1
     # The origin is the root of the largest tree; among equals the earliest dated, then the first id.
-    origin = min(roots, key=lambda r: (-tree_size[r], dates.get(r) or "9999", r))
+    origin = min(roots, key=lambda r: (-tree_size[r], instant(dates.get(r)) or datetime.max, r))
 
     # Other roots are independent reports (or trees whose link in was a weaker, unused edge): join each
     # to the story by its strongest link to another tree, same_story links first.

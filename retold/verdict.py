@@ -244,7 +244,7 @@ def infer_direction(
     return "unknown", "no dates to compare and no containment asymmetry to tell which came first"
 
 
-def _parse_date(value: str) -> tuple[datetime, int] | None:
+def parse_date(value: str) -> tuple[datetime, int] | None:
     """An ISO 8601 date or timestamp and its precision (4 year, 7 month, 10 day, 19 time of day)."""
     text = value.strip()
     for precision, pattern in ((4, "%Y"), (7, "%Y-%m")):
@@ -268,7 +268,7 @@ def compare_dates(first: str, second: str) -> int:
     Timestamps are compared in UTC; a bare day against a time on that day is a tie (either could be
     first), and so is a month against a day in that month.
     """
-    a, b = _parse_date(first), _parse_date(second)
+    a, b = parse_date(first), parse_date(second)
     if a is None or b is None:
         return 0
     (time_a, precision_a), (time_b, precision_b) = a, b

@@ -116,6 +116,22 @@ def test_records_with_dates_orient_edges_and_origin(tmp_path):
     assert all(e.confidence == 0.9 for e in story.edges)  # dated edges
 
 
+def test_dates_in_other_time_zones_are_compared_as_instants(tmp_path):
+    # 10:00 at UTC-5 is 15:00Z, after the wire's 14:20Z, though "10:00" sorts before "14:20" as text.
+    records = tmp_path / "feed.jsonl"
+    lines = [
+        {"id": "paper", "date": "2024-03-05T10:00:00-05:00", "text": COPY},
+        {"id": "wire", "date": "2024-03-05T14:20:00Z", "text": WIRE},
+    ]
+    records.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    collection = Collection(tmp_path / "c.db")
+    collection.add([records])
+    [pair] = collection.pairs()
+    assert (pair["source"], pair["derived"], pair["direction"]) == ("wire", "paper", "source_first")
+    [story] = collection.stories()
+    assert story.origin == "wire"
+
+
 def test_csv_records(tmp_path):
     path = tmp_path / "feed.csv"
     import csv
