@@ -613,7 +613,9 @@ def _read_file(path: str, pool: Executor | None = None) -> Iterator[Article | In
     except InputError as error:
         yield error
     except OSError as error:
-        yield InputError(f"{path} cannot be read ({error.strerror}); check its permissions")
+        yield InputError(
+            f"{read.printable_path(path)} cannot be read ({error.strerror}); check its permissions"
+        )
 
 
 def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | InputError]:
@@ -625,12 +627,13 @@ def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | Inp
 
     from retold import read
 
+    name = read.printable_path(path)
     base_dir = str(Path(path).parent)
     in_flight: deque[Any] = deque()
     seen_any = False
     with open(path, "rb") as stream:
         # UTF-16 or binary: one error for the file, not one for every record.
-        read.refuse_binary(stream.read(read.SNIFF_BYTES), path)
+        read.refuse_binary(stream.read(read.SNIFF_BYTES), name)
         stream.seek(0)
         if stream.read(3) != codecs.BOM_UTF8:
             stream.seek(0)
@@ -638,7 +641,7 @@ def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | Inp
         while True:
             lines = list(itertools.islice(stream, LINES_PER_TASK))
             if lines:
-                in_flight.append(pool.submit(_parse_jsonl_lines, path, number, lines, base_dir))
+                in_flight.append(pool.submit(_parse_jsonl_lines, name, number, lines, base_dir))
                 number += len(lines)
             while in_flight and (not lines or len(in_flight) >= 2 * WORKERS):
                 for item in in_flight.popleft().result():
@@ -647,7 +650,7 @@ def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | Inp
             if not lines:
                 break
     if not seen_any:
-        yield InputError(f"{path} holds no records; give a JSONL file with one JSON object a line")
+        yield InputError(f"{name} holds no records; give a JSONL file with one JSON object a line")
 
 
 def _parse_jsonl_lines(
@@ -664,35 +667,39 @@ def _parse_jsonl_lines(
 
 
 def _read_csv(path: str) -> Iterator[Article | InputError]:
-    from retold.read import TEXT_ALIASES, article_from_record
+    from retold.read import TEXT_ALIASES, article_from_record, printable_path
 
+    name = printable_path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             if not reader.fieldnames or not {"text", *TEXT_ALIASES} & set(reader.fieldnames):
-                yield InputError(f"{path} has no 'text' column; give the CSV a header row with id,text,...")
+                yield InputError(f"{name} has no 'text' column; give the CSV a header row with id,text,...")
                 return
             for line, record in enumerate(reader, start=2):
-                where = f"{path} line {line}"
+                where = f"{name} line {line}"
                 try:
                     article = article_from_record({k: v for k, v in record.items() if k and v}, where=where)
                 except InputError as error:
                     yield error
                     continue
                 if article.id is None:
-                    article.id = f"{path}#{line}"
+                    article.id = f"{name}#{line}"
                 yield article
     except (UnicodeDecodeError, csv.Error) as error:
-        yield InputError(f"{path} is not a readable UTF-8 CSV file ({error}); fix or remove it")
+        yield InputError(f"{name} is not a readable UTF-8 CSV file ({error}); fix or remove it")
 
 
 def _read_warc(path: str) -> Iterator[Article | InputError]:
+    from retold.read import printable_path
+
+    name = printable_path(path)
     try:
         from warcio.archiveiterator import ArchiveIterator
         from warcio.exceptions import ArchiveLoadFailed
     except ImportError:
         raise ModelUnavailableError(
-            f"{path} is a WARC file and warcio is not installed; run: pip install 'retold[collections]'"
+            f"{name} is a WARC file and warcio is not installed; run: pip install 'retold[collections]'"
         ) from None
     from retold.read import article_from_html
 
@@ -703,7 +710,7 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
             # compressed. warcio reads anything else as nothing, without an error.
             if not stream.read(6).startswith((b"WARC/", b"\x1f\x8b")):
                 yield InputError(
-                    f"{path} is not a WARC file (it does not start with a WARC record); fix or remove it"
+                    f"{name} is not a WARC file (it does not start with a WARC record); fix or remove it"
                 )
                 return
             stream.seek(0)
@@ -720,21 +727,21 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
                 count += 1
                 if getattr(record.raw_stream, "limit", 0) > 0:  # the file ended inside this record
                     yield InputError(
-                        f"{path} is truncated inside record {count} ({url}); the records before it were read"
+                        f"{name} is truncated inside record {count} ({url}); the records before it were read"
                     )
                     return
                 try:
                     html = body.decode("utf-8", errors="replace")
-                    yield article_from_html(html, id=url or f"{path}#{count}", url=url)
+                    yield article_from_html(html, id=url or f"{name}#{count}", url=url)
                 except InputError as error:
-                    yield InputError(f"{path} record {count} ({url}): {error}")
+                    yield InputError(f"{name} record {count} ({url}): {error}")
     except ArchiveLoadFailed:
         yield InputError(
-            f"{path} is not a WARC file (no WARC record header at record {count + 1}); fix or remove it"
+            f"{name} is not a WARC file (no WARC record header at record {count + 1}); fix or remove it"
         )
     except Exception:  # warcio raises plain exceptions (AttributeError, ValueError) inside a broken record
         yield InputError(
-            f"{path} is truncated or corrupt: record {count + 1} could not be read; "
+            f"{name} is truncated or corrupt: record {count + 1} could not be read; "
             + (f"the {count} records before it were read" if count else "no record was read")
         )
 

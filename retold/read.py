@@ -186,7 +186,7 @@ def read_article(
             if not isinstance(data, dict):
                 raise InputError(f"{name} holds a JSON {_json_type(data)}, not an article record (an object)")
             # The files being read, so that a record whose 'path' leads back to one is caught.
-            token = _READING.set((*_READING.get(), (_real_path(name), name)))
+            token = _READING.set((*_READING.get(), (_real_path(os.fspath(source)), name)))
             try:
                 article = article_from_record(data, where=name, base_dir=_base_dir(source))
             finally:
@@ -313,8 +313,20 @@ def json_problem(error: json.JSONDecodeError, *, line: bool = True) -> str:
 
 def _name_of(source: str | os.PathLike[str]) -> str:
     if isinstance(source, str | os.PathLike):
-        return os.fspath(source)
+        return printable_path(os.fspath(source))
     raise InputError(f"{source!r} is not a path; give a file path or '-' for stdin")
+
+
+def printable_path(path: str) -> str:
+    """A path as it can be printed, stored and used as an id: bytes that are not UTF-8 written as \\xNN.
+
+    Python hands such a file name over with lone surrogates ("caf\\udce9.txt"), which no UTF-8 output
+    (terminal, JSON, SQLite) accepts.
+    """
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file system produced: given as a str from Python
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _base_dir(source: str | os.PathLike[str]) -> Path | None:
@@ -341,7 +353,7 @@ def _open_binary(source: str | os.PathLike[str], name: str) -> Any:
     """A binary stream with ``peek`` for a path or stdin, as a context manager that never closes stdin."""
     if name == STDIN:
         return contextlib.nullcontext(_stdin_binary())
-    check_path(name)
+    check_path(os.fspath(source), name)
     try:
         return open(source, "rb")  # noqa: SIM115 - the caller closes it with `with`
     except OSError as error:
@@ -372,11 +384,12 @@ _FILE_KINDS = {
 }
 
 
-def check_path(name: str) -> None:
+def check_path(path: str, name: str | None = None) -> None:
     """Refuse what is not a regular file before opening it: opening a FIFO waits for a writer, and a
-    device such as /dev/zero never ends."""
+    device such as /dev/zero never ends. ``name`` is the path as messages show it."""
+    name = name or printable_path(path)
     try:
-        info = os.stat(name)
+        info = os.stat(path)
     except ValueError:  # a NUL in the name
         raise InputError(f"{name!r} is not a valid path (it holds a NUL character)") from None
     except OSError as error:
@@ -385,9 +398,10 @@ def check_path(name: str) -> None:
                 f"{name} is a symbolic-link loop (the link leads back to itself); fix the link"
             ) from None
         if error.errno in (errno.ENOENT, errno.ENOTDIR):
-            if os.path.islink(name):
+            if os.path.islink(path):
+                target = printable_path(os.readlink(path))
                 raise InputError(
-                    f"{name} is a symbolic link to {os.readlink(name)}, which does not exist; fix the link"
+                    f"{name} is a symbolic link to {target}, which does not exist; fix the link"
                 ) from None
             raise InputError(f"{name} does not exist; check the path") from None
         raise InputError(f"{name} cannot be read ({error.strerror}); check the path") from None

@@ -96,6 +96,37 @@ def test_batch_reports_a_lone_surrogate_on_its_line(tmp_path: Path, lexical_comp
     assert not isinstance(second, PairError)
 
 
+def _non_utf8_name(folder: Path, stem: bytes, suffix: str) -> Path:
+    """A file whose name holds a byte that is not UTF-8 (Latin-1 'é'), as old archives have."""
+    return folder / (os.fsdecode(stem) + suffix)
+
+
+def test_a_file_name_that_is_not_utf8_reads_with_a_printable_id(tmp_path: Path) -> None:
+    path = _non_utf8_name(tmp_path, b"caf\xe9", ".txt")
+    path.write_text(WIRE.read_text(encoding="utf-8"), encoding="utf-8")
+    article = read_article(path)
+    assert article.id == f"{tmp_path}/caf\\xe9.txt"
+    article.id.encode("utf-8")  # printable, storable: no lone surrogate left
+    with pytest.raises(InputError, match=r"caf\\xe9x\.txt does not exist"):
+        read_article(_non_utf8_name(tmp_path, b"caf\xe9x", ".txt"))
+
+
+def test_index_reads_files_with_names_that_are_not_utf8(tmp_path: Path) -> None:
+    from retold.cli import cli
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    _non_utf8_name(folder, b"caf\xe9", ".txt").write_text(WIRE.read_text(encoding="utf-8"), encoding="utf-8")
+    _non_utf8_name(folder, b"feed\xe9", ".jsonl").write_text(
+        json.dumps({"id": "r1", "text": "The vote passed on Tuesday after a long debate."}) + "\n{oops\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["index", str(folder), "--db", str(tmp_path / "n.db")])
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.stdout and "Traceback" not in result.output
+    assert f"skipped: {folder}/feed\\xe9.jsonl line 2:" in result.stderr
+
+
 # ---- 2. record 'path' loops -------------------------------------------------------------------------
 
 
