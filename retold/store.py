@@ -125,11 +125,25 @@ class Store:
         folder = self.path.absolute().parent
         if not folder.is_dir():
             raise StoreError(f"{self.path}: the folder {folder} does not exist; create it first")
+        self.create = create
+        # A store we may not write is still readable; index refuses it with a sentence, not a traceback.
+        writable = os.access(folder, os.W_OK) and (not self.path.exists() or os.access(self.path, os.W_OK))
+        if create and not writable:
+            what = (
+                "is read-only"
+                if self.path.exists()
+                else f"cannot be created: the folder {folder} is read-only"
+            )
+            raise StoreError(f"{self.path} {what}; give --db a file you can write, or index into a copy")
+        self.read_only = not writable
         deadline = time.monotonic() + OPEN_TIMEOUT
         while True:
             try:
                 self._open()
                 return
+            except StoreError:
+                self._close_if_open()
+                raise
             except sqlite3.OperationalError as error:
                 self._close_if_open()
                 # Switching a new file to WAL needs an exclusive lock, and SQLite answers "locked" at
@@ -143,9 +157,7 @@ class Store:
                 ) from None
             except sqlite3.DatabaseError as error:
                 self._close_if_open()
-                raise StoreError(
-                    f"{self.path} is not a retold store ({error}); give --db a new file name or the right one"
-                ) from None
+                raise self.problem(error) from None
 
     def _close_if_open(self) -> None:
         db = getattr(self, "db", None)  # absent when connect() itself failed
@@ -153,16 +165,36 @@ class Store:
             db.close()
 
     def _open(self) -> None:
+        self._check_header()
+        if self.read_only:
+            self._open_read_only()
+            self._check_schema()
+            return
         # isolation_level=None: transactions are opened explicitly (BEGIN IMMEDIATE) below.
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=OPEN_TIMEOUT)
-        self._check_header()
+        # Before anything is written (WAL mode included): another program's SQLite file stays untouched.
+        is_new = self._check_schema()
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL is durable across application crashes and kills in WAL mode; only an OS crash may
         # lose the last transactions, never consistency.
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
+        if is_new:
+            self._create_schema()
+
+    def _open_read_only(self) -> None:
+        uri = f"{self.path.absolute().as_uri()}?mode=ro"
+        self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=OPEN_TIMEOUT)
+        try:
+            self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL store in a folder we cannot write has no shared-memory file to read through; read
+            # the file as it is (nobody can be writing it: we could not either).
+            self.db.close()
+            self.db = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
 
     def _check_header(self) -> None:
+        if not self.path.exists():
+            return  # a new store
         with open(self.path, "rb") as f:
             head = f.read(16)
         if head and not head.startswith(b"SQLite format 3"):
@@ -170,21 +202,30 @@ class Store:
                 f"{self.path} is not a retold store (not an SQLite file); give --db another file name"
             )
 
-    def _migrate(self) -> None:
+    def _check_schema(self) -> bool:
+        """Refuse a file that is not a retold store of this schema version; True if it is still empty."""
         tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            if not self.create:
+                raise StoreError(
+                    f"{self.path} is empty, not a retold store; build it with `retold index FILES --db {self.path}`"
+                )
+            return True
+        row = None
         if "meta" in tables:
             row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            version = int(row[0]) if row else None
-            if version != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} is a retold store of schema version {version}, this retold reads version "
-                    f"{SCHEMA_VERSION}; re-index into a new file with `retold index FILES --db NEW.db`"
-                )
-            return
-        if tables:
+        if row is None or not {"articles", "pairs"} <= tables:
             raise StoreError(
                 f"{self.path} is an SQLite file but not a retold store; give --db another file name"
             )
+        if str(row[0]) != str(SCHEMA_VERSION):
+            raise StoreError(
+                f"{self.path} is a retold store of schema version {row[0]}, this retold reads version "
+                f"{SCHEMA_VERSION}; re-index into a new file with `retold index FILES --db NEW.db`"
+            )
+        return False
+
+    def _create_schema(self) -> None:
         # One script, one transaction: two processes creating the same store at once both succeed.
         self.db.executescript(
             "BEGIN IMMEDIATE;"
@@ -210,8 +251,28 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
         self.close()
+        if isinstance(error, sqlite3.DatabaseError):
+            raise self.problem(error) from None
+
+    def problem(self, error: sqlite3.DatabaseError) -> StoreError:
+        """What a failed SQLite call means for the user, in one sentence."""
+        message = str(error)
+        if "not a database" in message:
+            return StoreError(
+                f"{self.path} is not a retold store ({message}); give --db a new file name or the right one"
+            )
+        if "malformed" in message:
+            return StoreError(
+                f"{self.path} is damaged ({message}); re-index into a new file with "
+                "`retold index FILES --db NEW.db`"
+            )
+        if "readonly" in message:
+            return StoreError(f"{self.path} is read-only ({message}); give --db a file you can write")
+        if "full" in message or "I/O" in message:
+            return StoreError(f"{self.path} could not be written ({message}); free some disk space and rerun")
+        return StoreError(f"{self.path}: the store failed ({message})")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -233,7 +294,9 @@ class Store:
         ``on_wait(timeout)`` is called once if the lock is held by another process, before waiting, so
         that a waiting command can say so instead of looking hung.
         """
-        lock_path = self.path.with_name(self.path.name + ".lock")
+        # Next to the file itself, so that two names for one store (a symbolic link) share one lock.
+        real = self.path.resolve()
+        lock_path = real.with_name(real.name + ".lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             deadline = time.monotonic() + timeout

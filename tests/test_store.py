@@ -150,3 +150,86 @@ def test_second_writer_waits_then_fails_clearly(tmp_path):
 def test_store_in_a_missing_folder_is_one_sentence(tmp_path):
     with pytest.raises(StoreError, match="the folder .*no-such-folder does not exist"):
         Store(tmp_path / "no-such-folder" / "c.db")
+
+
+def test_another_programs_sqlite_file_is_left_as_it_was(tmp_path):
+    other = tmp_path / "app.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE users (name)")
+    db.commit()
+    db.close()
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="not a retold store"):
+        Store(other)
+    assert other.read_bytes() == before  # not even switched to WAL
+    assert not (tmp_path / "app.db-wal").exists()
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (["CREATE TABLE meta (key, value)"], "not a retold store"),
+        (
+            ["CREATE TABLE meta (key, value)", "INSERT INTO meta VALUES ('schema_version', '2024.1')",
+             "CREATE TABLE articles (x)", "CREATE TABLE pairs (x)"],
+            "schema version 2024.1, this retold reads version 1",
+        ),
+    ],
+)  # fmt: skip
+def test_a_meta_table_alone_does_not_make_a_store(tmp_path, setup, message):
+    path = tmp_path / "odd.db"
+    db = sqlite3.connect(path)
+    for statement in setup:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match=message):
+        Store(path, create=False)
+
+
+def test_reading_an_empty_file_does_not_write_to_it(tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    with pytest.raises(StoreError, match="is empty, not a retold store; build it with `retold index"):
+        Store(path, create=False)
+    assert path.stat().st_size == 0
+
+
+def test_a_damaged_store_is_one_sentence(tmp_path):
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        insert(store, [row(d, f"a{d}", f"text number {d} " * 400) for d in range(1, 40)])
+    data = bytearray(path.read_bytes())
+    data[-60_000:-20_000] = b"\xde\xad" * 20_000  # pages of article text
+    path.write_bytes(bytes(data))
+    damaged = r"c\.db is damaged \(database disk image is malformed\); re-index"
+    with pytest.raises(StoreError, match=damaged), Store(path, create=False) as store:
+        store.articles(list(range(1, 40)))
+
+
+def test_a_store_that_cannot_be_written_is_read_and_not_indexed(tmp_path, monkeypatch):
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        insert(store, [row(1, "a", "the dam at Kessel Lake was breached")])
+    monkeypatch.setattr("retold.store.os.access", lambda p, mode: False)  # as a user without write access
+    with pytest.raises(StoreError, match=r"c\.db is read-only; give --db a file you can write"):
+        Store(path)
+    with pytest.raises(StoreError, match="cannot be created: the folder .* is read-only"):
+        Store(tmp_path / "new.db")
+    with Store(path, create=False) as store:
+        assert store.read_only and store.count() == 1
+
+
+def test_two_names_for_one_store_share_its_writer_lock(tmp_path):
+    path = tmp_path / "c.db"
+    link = tmp_path / "link.db"
+    Store(path).close()
+    link.symlink_to(path)
+    with (
+        Store(path) as first,
+        first.writer_lock(),
+        Store(link) as second,
+        pytest.raises(StoreError, match="being indexed by another process"),
+        second.writer_lock(timeout=0.2),
+    ):
+        pass
