@@ -524,6 +524,7 @@ def show_command(story_id: str, db: str, fmt: str) -> None:
 @click.option(
     "--min-reuse",
     type=click.FloatRange(0, 1),
+    callback=lambda ctx, param, value: _not_nan(value, "--min-reuse"),
     default=0.0,
     show_default=True,
     help="Only pairs with at least this reuse.",
@@ -540,20 +541,24 @@ def pairs_command(db: str, min_reuse: float, fmt: str) -> None:
     import csv
     import json
 
-    from retold.collection import Collection
+    from retold.collection import PAIR_FIELDS, Collection
 
     rows = Collection(db).pairs(min_reuse=min_reuse)
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    writer: Any = None
-    out = sys.stdout
+    # The header even with no rows: pandas.read_csv and spreadsheets need it to read an empty result.
+    writer = csv.DictWriter(sys.stdout, fieldnames=PAIR_FIELDS, lineterminator="\n")
+    writer.writeheader()
     for row in rows:
-        if writer is None:
-            writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
-            writer.writeheader()
         writer.writerow(row)
+
+
+def _not_nan(value: float, option: str) -> float:
+    if value != value:  # FloatRange lets NaN through: it compares false with both bounds
+        raise click.BadParameter("nan is not a number between 0 and 1", param_hint=option)
+    return value
 
 
 def main() -> None:

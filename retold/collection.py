@@ -369,7 +369,7 @@ class Collection:
     # ---- stories and pairs -------------------------------------------------------------------------
 
     def pairs(self, min_reuse: float = 0.0) -> Iterator[dict[str, Any]]:
-        """Every compared pair of current articles, as the rows `retold pairs` prints."""
+        """Every compared pair of current articles, as the rows `retold pairs` prints (keys: PAIR_FIELDS)."""
         with Store(self.path, create=False) as store:
             rows = store.pairs(min_reuse=min_reuse)
             ids = store.ids({d for r in rows for d in (r.source, r.derived)})
@@ -439,6 +439,13 @@ class Collection:
         if data is None:
             raise InputError(f"{source_id!r} and {derived_id!r} were never compared (no candidate pair)")
         return data
+
+
+# The keys of each row of Collection.pairs, in order (the CSV header of `retold pairs`, even with no rows).
+PAIR_FIELDS = (
+    "source", "derived", "label", "reuse", "coverage", "direction", "confidence", "jaccard", "cosine",
+    "facts_agree",
+)  # fmt: skip
 
 
 # ---- comparing pairs and worker processes ----------------------------------------------------------

@@ -60,6 +60,16 @@ def test_pairs_jsonl_and_csv(indexed):
     [record] = list(csv.DictReader(io.StringIO(table)))
     assert record["source"] == "wire" and record["label"] == "wholly_derived"
     assert CliRunner().invoke(cli, ["pairs", "--db", str(indexed), "--min-reuse", "1.01"]).exit_code == 2
+    nan = CliRunner().invoke(cli, ["pairs", "--db", str(indexed), "--min-reuse", "nan"])
+    assert nan.exit_code == 2 and "nan is not a number between 0 and 1" in nan.output
+
+
+def test_pairs_csv_has_its_header_when_no_pair_matches(indexed):
+    from retold.collection import PAIR_FIELDS, Collection
+
+    assert all(tuple(row) == PAIR_FIELDS for row in Collection(indexed).pairs())
+    table = CliRunner().invoke(cli, ["pairs", "--db", str(indexed), "--format", "csv", "--min-reuse", "1"])
+    assert table.exit_code == 0 and table.output == ",".join(PAIR_FIELDS) + "\n"
 
 
 def test_stories_json_show_and_html(indexed, tmp_path):
@@ -124,6 +134,16 @@ def test_user_mistakes_are_one_line_errors(tmp_path, indexed):
         cli, ["stories", "--db", str(indexed), "--format", "html", "--output", under_a_file]
     )
     assert report.exit_code == 1 and "cannot write the report to" in report.output
+    assert "Traceback" not in report.output
+    story_id = json.loads(runner.invoke(cli, ["stories", "--db", str(indexed), "--format", "json"]).output)
+    clash = tmp_path / "clash"
+    (clash / f"{story_id['stories'][0]['id']}.html").mkdir(parents=True)  # a folder where a page goes
+    report = runner.invoke(cli, ["stories", "--db", str(indexed), "--format", "html", "--output", str(clash)])
+    assert (
+        report.exit_code == 1
+        and "cannot write the report to" in report.output
+        and "Is a directory" in report.output
+    )
     assert "Traceback" not in report.output
     table_to_a_folder = runner.invoke(cli, ["stories", "--db", str(indexed), "--output", str(tmp_path / "r")])
     assert table_to_a_folder.exit_code == 2 and "add --format html" in table_to_a_folder.output

@@ -56,7 +56,14 @@ def write_stories_report(collection: Any, stories: list[Story], folder: str | os
     except OSError as error:
         raise OutputError(f"cannot write the report to {out}: {error.strerror}") from None
     titles = collection.titles({a for s in stories for a in s.articles})
+    try:
+        return _write_pages(collection, stories, titles, out)
+    except OSError as error:  # a folder where a page goes, a page we may not overwrite, a full disk
+        where = error.filename or out
+        raise OutputError(f"cannot write the report to {out}: {where}: {error.strerror}") from None
 
+
+def _write_pages(collection: Any, stories: list[Story], titles: dict[str, str | None], out: Path) -> Path:
     rows = []
     for story in stories:
         rows.append(
