@@ -555,7 +555,13 @@ def article_from_html(html: str, *, id: str | None = None, url: str | None = Non
 def _article_from_html(html: str, *, id: str | None, url: str | None, name: str) -> Article:
     import trafilatura  # heavy (lxml, courlan, htmldate): only loaded for HTML input
 
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    # The date from the page's markup only (meta tags, <time>, JSON-LD, the URL). By default htmldate
+    # also searches the body's text and takes a year it mentions ("inspected in April 2024") as the
+    # publication date, which then decides which article came first.
+    dates = {"original_date": True, "extensive_search": False, "max_date": datetime.now().date().isoformat()}
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, date_extraction_params=dates
+    )
     # trafilatura 2 returns a Document, 1.x a dict (pyproject allows both).
     found: dict[str, Any] = {}
     if document is not None:

@@ -290,6 +290,20 @@ def test_html_main_text_and_metadata() -> None:
     assert_offsets_exact(article)
 
 
+def test_html_date_comes_from_the_markup_not_from_a_year_in_the_text() -> None:
+    paragraphs = [
+        "The dam at Kessel Lake was breached on Tuesday after three days of rain, the river authority said.",
+        "The authority said the dam had passed its most recent safety inspection in April 2024.",
+        "About 2,400 residents of the valley were told to leave their homes before dawn on Tuesday.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    undated = article_from_html(f"<html><body><article>{body}</article></body></html>", id="u")
+    assert undated.date is None  # not 2024-01-01 from "April 2024"
+    meta = '<meta property="article:published_time" content="2025-11-03T14:20:00Z">'
+    dated = article_from_html(f"<html><head>{meta}</head><body><article>{body}</article></body></html>", id="d")
+    assert dated.date == "2025-11-03"
+
+
 def test_html_format_guessed_from_content(tmp_path: Path) -> None:
     path = tmp_path / "page.download"
     shutil.copy(FIXTURES / "page.html", path)
