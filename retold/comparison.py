@@ -67,6 +67,11 @@ QUICK_REJECT_MIN_SENTENCES = 8
 MAX_ARTICLE_CHARS = 5_000_000
 
 
+def _credit_lines(article: Article) -> list[str]:
+    """Datelines, bylines and credit lines: where an article names the outlet it took a report from."""
+    return [b.span.text for b in article.boilerplate if b.kind in ("dateline", "byline", "credit")]
+
+
 def _as_article(value: Article | str, role: str) -> Article:
     if isinstance(value, Article):
         return value
@@ -117,7 +122,7 @@ class Comparer:
         from retold.embed import covers_language
         from retold.segment import detect_language, split_sentences
         from retold.similarity import SentenceFeatures, document_evidence, load_scorer
-        from retold.verdict import content_size, judge
+        from retold.verdict import content_size, credited_direction, judge
 
         source_article = _as_article(source, "source")
         derived_article = _as_article(derived, "derived")
@@ -210,6 +215,12 @@ class Comparer:
             semantic=semantic,
             source_date=source_article.date,
             derived_date=derived_article.date,
+            credit=credited_direction(
+                source_article.outlet,
+                _credit_lines(source_article),
+                derived_article.outlet,
+                _credit_lines(derived_article),
+            ),
         )
         comparison = Comparison(
             source=source_article,

@@ -21,6 +21,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+import regex
+
 from retold.similarity import DocumentEvidence
 
 if TYPE_CHECKING:
@@ -138,10 +140,12 @@ def judge(
     semantic: bool = True,
     source_date: str | None = None,
     derived_date: str | None = None,
+    credit: tuple[Direction, str] | None = None,
 ) -> Verdict:
     """The verdict for a pair from its passages and a document similarity.
 
     ``source_chars``/``derived_chars`` are the content sizes (``content_size``) of each side's sentences.
+    ``credit`` is the direction a dateline or credit line gives, with its evidence (``credited_direction``).
     """
     verbatim = _share(passages, "derived", ["verbatim"], derived_chars)
     edited = _share(passages, "derived", ["edited"], derived_chars)
@@ -192,7 +196,7 @@ def judge(
     else:
         label = "unrelated"
     direction, why = infer_direction(
-        reuse=reuse, coverage=coverage, source_date=source_date, derived_date=derived_date
+        reuse=reuse, coverage=coverage, source_date=source_date, derived_date=derived_date, credit=credit
     )
     if label in DERIVED_LABELS or label == "same_story":
         evidence.append(why)
@@ -220,15 +224,58 @@ EXPANSION_COVERAGE = 0.7
 EXPANSION_ADDED = 0.2
 
 
+def credited_direction(
+    source_outlet: str | None,
+    source_credits: Sequence[str],
+    derived_outlet: str | None,
+    derived_credits: Sequence[str],
+) -> tuple[Direction, str] | None:
+    """The direction a dateline, byline or credit line gives: one article names the other's outlet.
+
+    A copy keeps the wire's dateline ("PORT ELIAS, Nov. 3 (Meridian Wire) —") or credits it
+    ("Reporting by Meridian Wire"); the original does not name the site that copied it. Both outlets
+    must be known and differ (an article names its own outlet in its dateline), and only one side may
+    name the other.
+    """
+    if not source_outlet or not derived_outlet or source_outlet.casefold() == derived_outlet.casefold():
+        return None
+    in_derived = _naming(derived_credits, source_outlet)
+    in_source = _naming(source_credits, derived_outlet)
+    if in_derived and not in_source:
+        return (
+            "source_first",
+            f"no dates to compare; the derived text credits the source's outlet: {in_derived!r}",
+        )
+    if in_source and not in_derived:
+        return (
+            "derived_first",
+            f"no dates to compare; the source credits the derived text's outlet: {in_source!r}",
+        )
+    return None
+
+
+def _naming(lines: Sequence[str], outlet: str) -> str | None:
+    pattern = regex.compile(rf"(?<!\w){regex.escape(outlet)}(?!\w)", regex.IGNORECASE)
+    return next((line.strip() for line in lines if pattern.search(line)), None)
+
+
 def infer_direction(
-    *, reuse: float, coverage: float, source_date: str | None, derived_date: str | None
+    *,
+    reuse: float,
+    coverage: float,
+    source_date: str | None,
+    derived_date: str | None,
+    credit: tuple[Direction, str] | None = None,
 ) -> tuple[Direction, str]:
-    """Which text came first: from dates when both are known, otherwise from containment asymmetry."""
+    """Which text came first: from dates when both are known, then from a dateline or credit line that
+    names the other article's outlet, then from containment asymmetry."""
     order = compare_dates(source_date, derived_date) if source_date and derived_date else 0
     if order < 0:
         return "source_first", f"the source is dated {source_date}, the derived text {derived_date}"
     if order > 0:
         return "derived_first", f"the derived text is dated {derived_date}, before the source ({source_date})"
+    if credit is not None:
+        return credit
     if coverage >= EXPANSION_COVERAGE and 1 - reuse >= EXPANSION_ADDED:
         return (
             "source_first",

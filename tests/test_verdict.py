@@ -83,6 +83,35 @@ def test_no_dates_and_an_expansion_is_source_first(lexical_comparer, examples):
     assert lexical_comparer.compare(result.derived.text, wire).verdict.direction == "unknown"
 
 
+def test_no_dates_and_a_credited_outlet_gives_the_direction(lexical_comparer, examples):
+    # The copy keeps the wire's credit in its dateline; neither text is dated.
+    wire = (
+        (examples / "wire-original.txt")
+        .read_text(encoding="utf-8")
+        .replace("date: 2025-11-03T14:20:00Z\n", "")
+    )
+    copy = (examples / "copy-light-edit.txt").read_text(encoding="utf-8")
+    copy = copy.replace("date: 2025-11-03T19:05:00Z\n", "").replace("Nov. 3 —", "Nov. 3 (Meridian Wire) —")
+    forward = lexical_comparer.compare(article_from_text(wire), article_from_text(copy)).verdict
+    assert forward.direction == "source_first"
+    assert "credits the source's outlet: 'PORT ELIAS, Nov. 3 (Meridian Wire) —'" in forward.evidence[-1]
+    backward = lexical_comparer.compare(article_from_text(copy), article_from_text(wire)).verdict
+    assert backward.direction == "derived_first"
+
+
+def test_credited_direction_needs_two_known_outlets_and_one_side_naming_the_other():
+    from retold.verdict import credited_direction
+
+    dateline = ["PORT ELIAS, Nov. 3 (Meridian Wire) — "]
+    assert credited_direction("Meridian Wire", dateline, "Harbour Daily", dateline)[0] == "source_first"
+    assert credited_direction("Harbour Daily", ["By Ann Lee"], "Meridian Wire", dateline) is None
+    assert credited_direction("Meridian Wire", [], None, dateline) is None  # the copy's outlet unknown
+    assert credited_direction("Meridian Wire", dateline, "meridian wire", dateline) is None  # one outlet
+    assert credited_direction("AP", [], "Daily", ["(APTOS COUNTY) —"]) is None  # a whole word only
+    both = ["Reporting by Harbour Daily and Meridian Wire"]
+    assert credited_direction("Meridian Wire", both, "Harbour Daily", both) is None  # each names the other
+
+
 # ---- infer_direction ---------------------------------------------------------------------------------
 
 
