@@ -395,7 +395,7 @@ class Collection:
         links = [
             Link(
                 meta[r.source][0], meta[r.derived][0], r.label, r.reuse, r.confidence, r.facts_agree,
-                meta[r.source][1], meta[r.derived][1], max(r.cosine, r.jaccard),
+                meta[r.source][1], meta[r.derived][1], max(r.cosine, r.jaccard), r.coverage,
             )
             for r in rows
         ]  # fmt: skip

@@ -82,6 +82,7 @@ class Link:
     derived_date: str | None = None
     # Candidate similarity (lead-embedding cosine or MinHash Jaccard): ranks same_story links.
     similarity: float = 0.0
+    coverage: float = 0.0  # share of the source's content that reappears in the derived article
 
 
 @dataclass(slots=True)
@@ -320,7 +321,10 @@ def _forest(articles: list[str], links: list[Link], dates: dict[str, str | None]
         )
         if tie is not None:
             other = tie.source if tie.derived == root else tie.derived
-            edges.append(Link(other, root, "same_story", tie.reuse, tie.confidence))
+            if tie.derived == root:
+                edges.append(Link(other, root, "same_story", tie.reuse, tie.confidence))
+            else:  # shown hanging from the tree, against the pair's own order: its figures turned round too
+                edges.append(Link(other, root, "same_story", tie.coverage, 1.0 - tie.confidence))
     members = []
     for a in articles:
         found = parent.get(a)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,21 @@ def test_chain_and_independent_report_form_one_story_with_origin():
     }
     blog = next(m for m in story.members if m.id == "blog")
     assert blog.reuse == 0.4 and abs(blog.added - 0.6) < 1e-9
+
+
+def test_an_independent_report_stored_first_is_attached_with_its_figures_turned_round():
+    # The rival report was filed before the paper: the pair is stored rival -> paper (dated, 0.9), and
+    # 12% of the paper is found in the rival, 20% of the rival in the paper.
+    links = [
+        link("wire", "paper", reuse=0.95, conf=0.9),
+        link("rival", "paper", "same_story", 0.12, 0.9, coverage=0.2),
+    ]
+    [story] = group_stories(links)
+    [attached] = [e for e in story.edges if e.label == "same_story"]
+    # Shown hanging from the paper: the share of the rival found in the paper, and "the paper came
+    # first" only as sure as the dates' opposite.
+    assert (attached.source, attached.derived) == ("paper", "rival")
+    assert attached.reuse == 0.2 and attached.confidence == pytest.approx(0.1)
 
 
 def test_unlinked_and_unrelated_articles_are_not_stories():
