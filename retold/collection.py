@@ -32,7 +32,11 @@ from retold.stories import Link, Story, direction_confidence, facts_agreement, g
 from retold.verdict import compare_dates
 
 # Extensions read when walking a folder; anything else in a folder is ignored (images, .DS_Store).
-ARTICLE_EXTENSIONS = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv", ".warc", ".warc.gz")
+# What a folder is searched for: every extension retold.read knows (EXTENSION_FORMATS), CSV and WARC.
+ARTICLE_EXTENSIONS = (
+    ".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".csv", ".warc",
+    ".warc.gz",
+)  # fmt: skip
 # Articles stored per transaction. Large enough that the vectorised MinHash and executemany amortise,
 # small enough that a killed run loses at most this many reads and peak memory stays low.
 BATCH_SIZE = 5000
@@ -607,9 +611,9 @@ def _read_file(path: str, pool: Executor | None = None) -> Iterator[Article | In
             yield from _read_warc(path)
         elif lower.endswith(".csv"):
             yield from _read_csv(path)
-        elif lower.endswith(".jsonl") and pool is not None:
+        elif lower.endswith((".jsonl", ".ndjson")) and pool is not None:
             yield from _read_jsonl_in_parallel(path, pool)
-        elif lower.endswith(".jsonl"):
+        elif lower.endswith((".jsonl", ".ndjson")):
             yield from read.read_records(path)
         elif lower.endswith(".json"):
             with open(path, "rb") as f:

@@ -309,3 +309,15 @@ def test_two_index_processes_on_one_store_lose_nothing(tmp_path):
     assert con.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2 * len(_articles())
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT COUNT(*) FROM articles WHERE state != 'compared'").fetchone()[0] == 0
+
+
+def test_a_folder_is_searched_for_every_format_retold_reads(tmp_path):
+    from retold.collection import ARTICLE_EXTENSIONS
+    from retold.read import EXTENSION_FORMATS
+
+    assert set(EXTENSION_FORMATS) <= set(ARTICLE_EXTENSIONS)
+    write(tmp_path / "news" / "wire.md", WIRE)
+    write(tmp_path / "news" / "copy.text", COPY)
+    write(tmp_path / "news" / "feed.ndjson", json.dumps({"id": "bakery", "text": BAKERY}) + "\n")
+    report = Collection(tmp_path / "c.db").add([str(tmp_path / "news")])
+    assert (report.added, report.compared, report.skipped) == (3, 1, [])
