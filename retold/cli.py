@@ -487,7 +487,10 @@ def stories_command(db: str, fmt: str, output: str) -> None:
         index = write_stories_report(collection, stories, output)
         click.echo(f"Wrote {index}")
     elif not stories:
-        click.echo("No stories: no two articles are linked yet.")
+        click.echo(
+            "No stories: no two articles are linked (a pair that reuses wording for another event, with"
+            " other figures or dates, is not a story link); `retold pairs` lists every compared pair."
+        )
     else:
         for story in stories:
             _print_story(story)

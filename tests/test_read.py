@@ -300,7 +300,9 @@ def test_html_date_comes_from_the_markup_not_from_a_year_in_the_text() -> None:
     undated = article_from_html(f"<html><body><article>{body}</article></body></html>", id="u")
     assert undated.date is None  # not 2024-01-01 from "April 2024"
     meta = '<meta property="article:published_time" content="2025-11-03T14:20:00Z">'
-    dated = article_from_html(f"<html><head>{meta}</head><body><article>{body}</article></body></html>", id="d")
+    dated = article_from_html(
+        f"<html><head>{meta}</head><body><article>{body}</article></body></html>", id="d"
+    )
     assert dated.date == "2025-11-03"
 
 
