@@ -12,6 +12,7 @@ or ``dropped`` (source). So every sentence of both texts lies in exactly one pas
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,13 @@ SETTLED_BY_WORDING = 0.8
 # is confident enough.
 VERIFY_LOW = 0.17
 VERIFY_HIGH = 0.84
+# A sentence text or content word found in more sentences than this is looked up only in the ones nearest
+# in relative position (_nearest_in_order). News articles stay far under it (a word in 64 sentences of
+# one article is rare), so their candidates are the same; it bounds the work on texts that repeat.
+MAX_POSTINGS = 64
+# ... and a sentence repeated word for word (a line of page furniture, a refrain) is paired with this many
+# of its copies on the other side, the nearest in position: repeats pair up in order.
+SAME_TEXT_CANDIDATES = 4
 # A group larger than this on either side is a chain of look-alike sentences (lists, repeated
 # boilerplate), not one rewrite: it is cut back to its mutual-best links.
 MAX_GROUP_SIDE = 6
@@ -152,7 +160,8 @@ def _candidate_pairs(source: AlignmentInput, derived: AlignmentInput, n: int, m:
     for i, features in enumerate(source.features):
         by_text.setdefault(features.normalized, []).append(i)
     for j, features in enumerate(derived.features):
-        for i in by_text.get(features.normalized, ()):
+        same = by_text.get(features.normalized, [])
+        for i in _nearest_in_order(same, j * n / max(m, 1), SAME_TEXT_CANDIDATES):
             pairs.add((i, j))
     # Shared content words, through an inverted index (never all pairs).
     postings: dict[str, list[int]] = {}
@@ -163,7 +172,7 @@ def _candidate_pairs(source: AlignmentInput, derived: AlignmentInput, n: int, m:
     for j, features in enumerate(derived.features):
         counts: dict[int, int] = {}
         for word in features.content:
-            for i in postings.get(word, ()):
+            for i in _nearest_in_order(postings.get(word, []), j * n / max(m, 1)):
                 counts[i] = counts.get(i, 0) + 1
         best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES_BY_WORDS]
         for i, shared in best:
@@ -173,6 +182,20 @@ def _candidate_pairs(source: AlignmentInput, derived: AlignmentInput, n: int, m:
         for _, j in sorted(hits, key=lambda item: (-item[0], item[1]))[:CANDIDATES_BY_WORDS]:
             pairs.add((i, j))
     return pairs
+
+
+def _nearest_in_order(indices: list[int], position: float, limit: int = MAX_POSTINGS) -> Sequence[int]:
+    """``indices`` (ascending), or only the ``limit`` of them nearest ``position`` when there are more.
+
+    A sentence or word that recurs hundreds of times (a long text repeating itself, a list, word salad)
+    would otherwise pair every occurrence with every other: quadratic, minutes for a 1 MB text. Among
+    equals the aligner prefers the nearest relative position anyway, so the far ones add nothing.
+    """
+    if len(indices) <= limit:
+        return indices
+    centre = bisect.bisect_left(indices, position)
+    lo = max(0, min(centre - limit // 2, len(indices) - limit))
+    return indices[lo : lo + limit]
 
 
 def _is_fragment(short: SentenceFeatures, long: SentenceFeatures) -> bool:
