@@ -8,8 +8,11 @@ the current directory. A bad line gives ``{"id": ..., "error": "..."}`` and the 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,35 +44,52 @@ def _article(value: Any, role: str, where: str) -> Article:
     return article_from_record(value, where=f"{where} {role}")
 
 
-def count_lines(path: str | os.PathLike[str]) -> int:
+STDIN = "-"
+
+
+def count_lines(path: str | os.PathLike[str]) -> int | None:
+    """Non-blank lines of a pairs file, for the progress bar; None for stdin, a pipe or a FIFO, which
+    can be read only once."""
+    if os.fspath(path) == STDIN or not os.path.isfile(path):
+        return None
     with open(path, "rb") as handle:
         return sum(1 for line in handle if line.strip())
 
 
 def compare_pairs(
-    path: str | os.PathLike[str], comparer: Comparer, *, warn: Callable[[str], None] | None = None
+    path: str | os.PathLike[str],
+    comparer: Comparer,
+    *,
+    warn: Callable[[str], None] | None = None,
+    paths_read: set[str] | None = None,
 ) -> Iterator[Comparison | PairError]:
-    """Compare every pair listed in the JSONL file at ``path``, in order.
+    """Compare every pair listed in the JSONL file at ``path`` (``"-"``: stdin), in order.
 
     Lines are decoded one by one, so a line that is not UTF-8 is an error record like any other bad line.
     An id used by an earlier line is compared all the same (nothing is dropped), and ``warn`` is told,
-    since the two results can then only be told apart by their order.
+    since the two results can then only be told apart by their order. ``paths_read`` collects the
+    article files the lines name.
     """
     name = os.fspath(path)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below; errors must name the file first
+        handle: Any = sys.stdin.buffer if name == STDIN else open(path, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{name} is a directory, not a pairs file") from None
-    with handle:
+    except OSError as error:
+        raise InputError(f"{name}: cannot read the pairs file ({error.strerror})") from None
+    with contextlib.nullcontext(handle) if name == STDIN else handle:
         # A UTF-16 or binary file: one error naming the file, not one per line that cannot be decoded.
-        refuse_binary(handle.read(SNIFF_BYTES), name)
-        handle.seek(0)
+        # Peeked, not read: a pipe cannot seek back. One stray NUL or control byte is that line's error.
+        reader = handle if hasattr(handle, "peek") else io.BufferedReader(handle)
+        refuse_binary(reader.peek(SNIFF_BYTES)[:SNIFF_BYTES], name, whole_file=False)
         first_line: dict[str, int] = {}
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(reader, start=1):
             if not raw.strip():
                 continue
+            if paths_read is not None:
+                paths_read.update(_paths_named(raw))
             result, given_id = _compare_line(raw, number, f"{name} line {number}", comparer)
             if given_id:  # a line without an id (or not readable) carries its line number instead
                 key = json.dumps(result.id, sort_keys=True, default=str)
@@ -103,6 +123,10 @@ def _compare_line(
             raise InputError(f"{where}: expected a JSON object with 'source' and 'derived'")
         given_id = "id" in record
         pair_id = record.get("id", number)
+        if isinstance(pair_id, bool) or not isinstance(pair_id, str | int):
+            bad = pair_id
+            pair_id, given_id = number, False
+            raise InputError(f"{where}: 'id' must be a string or an integer, not {json.dumps(bad)}")
         for role in ("source", "derived"):
             if role not in record:
                 raise InputError(f"{where}: the pair has no {role!r} article")
@@ -114,3 +138,18 @@ def _compare_line(
         if not message.startswith(where):
             message = f"{where}: {message}"
         return PairError(pair_id if pair_id is not None else number, number, message), given_id
+    except Exception as error:  # a bug must cost one line, not the rest of the batch
+        message = f"{where}: retold failed on this pair ({type(error).__name__}: {error}); please report it"
+        return PairError(pair_id if pair_id is not None else number, number, message), given_id
+
+
+def _paths_named(raw: bytes) -> list[str]:
+    """The article files a pairs line names (its sides' 'path' fields), if it can be read at all."""
+    try:
+        record = json.loads(raw)
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(record, dict):
+        return []
+    sides = (record.get("source"), record.get("derived"))
+    return [side["path"] for side in sides if isinstance(side, dict) and isinstance(side.get("path"), str)]

@@ -146,7 +146,7 @@ def compare(
         raise click.UsageError("only one of SOURCE and DERIVED can be - (standard input)")
     from retold.read import read_article
 
-    if not output:
+    if not output or output == "-":
         _write_comparison(comparer.compare(read_article(source), read_article(derived)), output_format, None)
         return
     with _output_file(output, inputs=(source, derived)) as handle:
@@ -157,7 +157,9 @@ def compare(
 
 
 @contextmanager
-def _output_file(output: str, inputs: Sequence[str] = (), keep_partial: bool = False) -> Iterator[TextIO]:
+def _output_file(
+    output: str, inputs: Sequence[str] = (), keep_partial: bool = False, inputs_read: set[str] | None = None
+) -> Iterator[TextIO]:
     """A file that replaces ``output`` only when the block completes.
 
     The file is opened before any work, so an unwritable path fails at once, but it is a temporary
@@ -165,18 +167,32 @@ def _output_file(output: str, inputs: Sequence[str] = (), keep_partial: bool = F
     ``output`` as it was instead of empty, and ``-o`` naming one of the inputs is refused before that
     input could be lost. ``keep_partial`` (batch mode, whose finished results are worth keeping) moves
     what was written into place when the run is interrupted (Ctrl-C), not when it fails.
+    ``inputs_read`` (batch mode) holds the article files read during the run: if ``output`` is one of
+    them, it is not replaced and the results stay in the temporary file, whose name the error gives.
+
+    ``output`` as a symbolic link replaces the file it points to; a device or FIFO (``/dev/stdout``)
+    is written directly; so is an existing file in a folder where no temporary file can be made.
     """
-    target = Path(output)
+    if output == "-":
+        yield sys.stdout
+        return
+    target = Path(os.path.realpath(output))  # through a symbolic link, to the file it points to
     for name in inputs:
         if name != "-" and _same_file(name, target):
             raise OutputError(f"--output {output} is also an input; write the result to another file")
     if target.is_dir():
         raise OutputError(f"cannot write {output}: it is a folder")
+    if target.exists() and not target.is_file():  # a device or FIFO: there is nothing to replace
+        yield from _write_directly(output, target)
+        return
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
             "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
         )
     except OSError as error:
+        if target.is_file() and os.access(target, os.W_OK):
+            yield from _write_directly(output, target)
+            return
         raise OutputError(f"cannot write {output}: {error.strerror}") from None
     keep = False
     try:
@@ -187,11 +203,26 @@ def _output_file(output: str, inputs: Sequence[str] = (), keep_partial: bool = F
         keep = keep_partial
         raise
     finally:
+        clash = next((name for name in inputs_read or () if _same_file(name, target)), None)
+        if keep and clash is not None:
+            raise OutputError(
+                f"--output {output} is also an article of the pairs file ({clash}), so it was not replaced;"
+                f" the results are in {handle.name}"
+            )
         if keep:
             os.chmod(handle.name, _new_file_mode(target))
             os.replace(handle.name, target)
         else:
             Path(handle.name).unlink(missing_ok=True)
+
+
+def _write_directly(output: str, target: Path) -> Iterator[TextIO]:
+    try:
+        handle = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise OutputError(f"cannot write {output}: {error.strerror}") from None
+    with handle:
+        yield cast(TextIO, handle)
 
 
 def _same_file(name: str, target: Path) -> bool:
@@ -237,9 +268,10 @@ def _compare_pairs(path: str, comparer: Any, output: str | None) -> None:
         total = count_lines(path)
     except OSError as error:
         raise InputError(f"{path}: cannot read the pairs file ({error.strerror})") from None
-    if output:
-        with _output_file(output, inputs=(path,), keep_partial=True) as handle:
-            _write_pair_results(path, comparer, total, handle)
+    if output and output != "-":  # "-": standard output, as without --output
+        paths_read: set[str] = set()
+        with _output_file(output, inputs=(path,), keep_partial=True, inputs_read=paths_read) as handle:
+            _write_pair_results(path, comparer, total, handle, paths_read)
     else:
         _write_pair_results(path, comparer, total, sys.stdout)
 
@@ -248,7 +280,9 @@ def _warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def _write_pair_results(path: str, comparer: Any, total: int, out: TextIO) -> None:
+def _write_pair_results(
+    path: str, comparer: Any, total: int | None, out: TextIO, paths_read: set[str] | None = None
+) -> None:
     import json
 
     from rich.console import Console
@@ -269,7 +303,7 @@ def _write_pair_results(path: str, comparer: Any, total: int, out: TextIO) -> No
     try:
         with progress:
             task = progress.add_task("pairs", total=total, rate="")
-            for result in compare_pairs(path, comparer, warn=_warn):
+            for result in compare_pairs(path, comparer, warn=_warn, paths_read=paths_read):
                 if isinstance(result, PairError):
                     errors += 1
                     _warn(result.message)
@@ -284,7 +318,9 @@ def _write_pair_results(path: str, comparer: Any, total: int, out: TextIO) -> No
                 progress.update(task, advance=1, rate=f"{done / elapsed:.1f} pairs/s" if elapsed else "")
     except KeyboardInterrupt:
         click.echo(
-            f"interrupted after {compared + errors} of {total} pairs; their results are kept", err=True
+            f"interrupted after {compared + errors}{'' if total is None else f' of {total}'} pairs;"
+            " their results are kept",
+            err=True,
         )
         raise
     click.echo(f"compared {compared} pairs, {errors} with errors", err=True)

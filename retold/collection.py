@@ -644,7 +644,7 @@ def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | Inp
     seen_any = False
     with open(path, "rb") as stream:
         # UTF-16 or binary: one error for the file, not one for every record.
-        read.refuse_binary(stream.read(read.SNIFF_BYTES), name)
+        read.refuse_binary(stream.read(read.SNIFF_BYTES), name, whole_file=False)
         stream.seek(0)
         if stream.read(3) != codecs.BOM_UTF8:
             stream.seek(0)

@@ -26,7 +26,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,8 @@ SNIFF_BYTES = 8192
 # Share of ASCII control bytes (other than tab, newlines, form feed) above which a file is binary.
 # Real article text has none; executables, images and archives have ~5-15 % in their first KB.
 BINARY_CONTROL_SHARE = 0.01
+# The same for a file of records (JSONL), whose bad lines are reported one by one: only a binary file.
+BINARY_RECORDS_CONTROL_SHARE = 0.05
 # Share of bytes >= 0x80 above which a file that is not valid UTF-8 counts as binary rather than as
 # text in a legacy encoding: Latin-1/cp1252 news text has a few per cent accented letters, random or
 # compressed bytes have ~50 %.
@@ -216,10 +218,11 @@ def read_records(source: str | os.PathLike[str]) -> Iterator[Article | InputErro
         )
     with _open_binary(source, name) as stream:
         head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-        if head:
-            refuse_binary(head, name)
         first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
-        if fmt == "json" or (fmt is None and first == b"["):
+        whole = fmt == "json" or (fmt is None and first == b"[")
+        if head:
+            refuse_binary(head, name, whole_file=whole)  # JSONL: a bad byte is one line's error
+        if whole:
             # A file is finite (special files are refused); stdin may not be, and an array is read whole.
             data = stream.read(MAX_FILE_BYTES + 1) if name == STDIN else stream.read()
             if name == STDIN and len(data) > MAX_FILE_BYTES:
@@ -434,11 +437,19 @@ def _size(count: int) -> str:
     return f"{count / 2**20:g} MiB" if count >= 2**20 else f"{count:,} bytes"
 
 
-def refuse_binary(head: bytes, name: str) -> None:
+def refuse_binary(head: bytes, name: str, *, whole_file: bool = True) -> None:
+    """Refuse UTF-16 and binary files by their first bytes.
+
+    ``whole_file=False`` is for files of records, whose lines are read and refused one by one: a stray
+    NUL or control byte is then that line's error, and only a file that is binary through and through
+    (compressed or random bytes run ~11% control bytes) is refused as a whole.
+    """
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head):
         raise InputError(f"{name} is UTF-16 text; convert it to UTF-8")
-    if b"\x00" in head or _control_share(head) > BINARY_CONTROL_SHARE:
+    if whole_file and (b"\x00" in head or _control_share(head) > BINARY_CONTROL_SHARE):
         raise InputError(f"{name} looks like a binary file, not an article")
+    if not whole_file and _control_share(head) > BINARY_RECORDS_CONTROL_SHARE:
+        raise InputError(f"{name} looks like a binary file, not a file of JSON lines")
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -897,28 +908,55 @@ def normalize_date(raw: str) -> str | None:
     value = _DATE_PREFIX.sub("", raw).strip()
     if not value or not re.search(r"\d{4}", value):
         return None
+    try:
+        return _normalized(value, date_parser)
+    except (ValueError, OverflowError):  # an offset of a day or more ("+25:00"), year 1 or 9999 shifted
+        return None
+
+
+def _normalized(value: str, date_parser: Any) -> str | None:
     if _ISO_DATE.fullmatch(value):  # the common case in feeds: no need for dateutil's two parses
         try:
             parsed_iso = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             pass
         else:
-            return parsed_iso.date().isoformat() if len(value) == 10 else parsed_iso.isoformat()
+            return parsed_iso.date().isoformat() if len(value) == 10 else _timestamp(parsed_iso)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # an unknown zone name ("EST") still gives a usable local time
-        try:
-            # Two defaults that differ in day and month show which parts the string really names.
-            parsed = date_parser.parse(value, default=datetime(2000, 1, 1))
-            probe = date_parser.parse(value, default=datetime(2000, 2, 2))
-        except (ValueError, OverflowError):
-            return None
+        warnings.simplefilter("ignore")  # an unknown zone name is read below
+        # Two defaults that differ in day and month show which parts the string really names.
+        parsed = date_parser.parse(value, default=datetime(2000, 1, 1), tzinfos=_ZONES)
+        probe = date_parser.parse(value, default=datetime(2000, 2, 2), tzinfos=_ZONES)
     if parsed.month != probe.month:
         return f"{parsed.year:04d}"
+    numeric = _NUMERIC_DATE.match(value)
+    if numeric and int(numeric[1]) <= 12 and int(numeric[2]) <= 12 and numeric[1] != numeric[2]:
+        return f"{parsed.year:04d}"  # "03/11/2025": 3 November or March 11 — only the year is certain
     if parsed.day != probe.day:
         return f"{parsed.year:04d}-{parsed.month:02d}"
     if re.search(r"\d[:.]\d{2}|T\d{2}", value):
-        return parsed.isoformat()
+        if parsed.tzinfo is None and _ZONE_NAME.search(value):
+            return parsed.date().isoformat()  # a zone we cannot place: the day, not a wrong instant
+        return _timestamp(parsed)
     return parsed.date().isoformat()
+
+
+def _timestamp(parsed: datetime) -> str:
+    offset = parsed.utcoffset()
+    if offset is not None:
+        parsed.astimezone(UTC)  # raises OverflowError for year 1 or 9999 pushed out of range
+    return parsed.isoformat()
+
+
+# Zone abbreviations news sites print after a time. Ambiguous ones (IST: India, Ireland or Israel; CST:
+# also China) are left out and read as "a zone we cannot place".
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600, "EDT": -4 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600,
+    "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600, "BST": 3600, "CET": 3600, "CEST": 2 * 3600,
+    "EET": 2 * 3600, "EEST": 3 * 3600, "JST": 9 * 3600, "AEST": 10 * 3600, "AEDT": 11 * 3600,
+}  # fmt: skip
+_ZONE_NAME = re.compile(r"\d\s*(?:[AaPp]\.?[Mm]\.?)?\s*\(?[A-Z]{2,5}\)?\s*$")
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
 
 
 # ---- boilerplate --------------------------------------------------------------------------------

@@ -306,6 +306,10 @@ def parse_date(value: str) -> tuple[datetime, int] | None:
         return None
     if parsed.tzinfo is None:  # no offset given: read as UTC, as the other side is when it has none
         parsed = parsed.replace(tzinfo=UTC)
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 pushed out of range by its offset: no usable instant
+        return None
     return parsed, 10 if len(text) == 10 else 19
 
 

@@ -194,3 +194,69 @@ def test_a_line_without_an_id_does_not_clash_with_a_numbered_id(tmp_path, lexica
     results = list(compare_pairs(path, lexical_comparer, warn=warnings.append))
     assert [r.id for r in results] == [2, 2, 3]  # lines 2 and 3 carry their line numbers
     assert warnings == []
+
+
+# ---- a bad line, a bug, a pipe, an output file that is also an input -----------------------------------
+
+
+def _pair(
+    id_, text_a="The dam broke on Monday. Four died.", text_b="The dam broke on Monday. Four people died."
+):
+    return json.dumps({"id": id_, "source": {"text": text_a}, "derived": {"text": text_b}})
+
+
+def test_a_control_byte_near_the_top_is_that_lines_error(tmp_path, lexical_comparer):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_bytes(
+        (_pair("a") + "\n" + _pair("b").replace("Monday", "Mon\x00day") + "\n" + _pair("c") + "\n").encode()
+    )
+    results = list(compare_pairs(pairs, lexical_comparer))
+    assert [type(r).__name__ for r in results] == ["Comparison", "PairError", "Comparison"]
+
+
+def test_an_unexpected_failure_is_one_error_record_and_the_run_goes_on(
+    tmp_path, lexical_comparer, monkeypatch
+):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(_pair("a") + "\n" + _pair("boom", text_b="Boom. It fails.") + "\n" + _pair("c") + "\n")
+    real = lexical_comparer.compare
+
+    def failing(source, derived, **kw):
+        if "Boom" in derived.text:
+            raise OverflowError("date value out of range")
+        return real(source, derived, **kw)
+
+    monkeypatch.setattr(lexical_comparer, "compare", failing)
+    first, error, last = list(compare_pairs(pairs, lexical_comparer))
+    assert isinstance(error, PairError) and error.id == "boom"
+    assert "retold failed on this pair (OverflowError: date value out of range)" in error.message
+    assert isinstance(last, Comparison) and last.id == "c"
+
+
+@pytest.mark.parametrize("bad", [["list"], {"o": 1}, 1.5, True])
+def test_a_pair_id_that_is_not_a_string_or_integer_is_refused(tmp_path, lexical_comparer, bad):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        json.dumps({"id": bad, "source": {"text": "A b c."}, "derived": {"text": "A b c."}}) + "\n"
+    )
+    [error] = list(compare_pairs(pairs, lexical_comparer))
+    assert (
+        isinstance(error, PairError)
+        and error.id == 1
+        and "'id' must be a string or an integer" in error.message
+    )
+
+
+def test_pairs_from_a_pipe(tmp_path, lexical_comparer):
+    import subprocess
+
+    source = tmp_path / "pairs.jsonl"
+    source.write_text(_pair("a") + "\n" + _pair("b") + "\n")
+    fifo = tmp_path / "pairs.fifo"
+    os.mkfifo(fifo)
+    # Another process feeds the pipe, as `cat pairs.jsonl |` or `<(...)` would.
+    feeder = subprocess.Popen(["sh", "-c", f"cat '{source}' > '{fifo}'"])
+    assert count_lines(fifo) is None  # a pipe can be read once: no line count for the progress bar
+    results = list(compare_pairs(fifo, lexical_comparer))
+    feeder.wait(timeout=10)
+    assert [r.id for r in results] == ["a", "b"]

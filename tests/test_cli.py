@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -333,3 +334,67 @@ def test_an_interrupted_batch_keeps_the_results_so_far(tmp_path, monkeypatch):
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and "version" in result.output
+
+
+# ---- where the output goes --------------------------------------------------------------------------
+
+
+def test_output_through_a_symbolic_link_writes_the_file_it_points_to(tmp_path, examples):
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    real.write_text("old")
+    link.symlink_to(real)
+    wire, copy = str(examples / "wire-original.txt"), str(examples / "copy-light-edit.txt")
+    result = invoke(
+        "compare", wire, copy, "--lexical-only", "--no-facts", "--format", "json", "-o", str(link)
+    )
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and json.loads(real.read_text())["verdict"]["label"] == "wholly_derived"
+
+
+def test_output_to_a_fifo_is_written_not_replaced(tmp_path, examples):
+    import os
+    import threading
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    wire, copy = str(examples / "wire-original.txt"), str(examples / "copy-light-edit.txt")
+    result = invoke(
+        "compare", wire, copy, "--lexical-only", "--no-facts", "--format", "json", "-o", str(fifo)
+    )
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert fifo.is_fifo() and json.loads(received[0])["verdict"]["label"] == "wholly_derived"
+
+
+def test_output_dash_is_standard_output(examples):
+    wire, copy = str(examples / "wire-original.txt"), str(examples / "copy-light-edit.txt")
+    result = invoke("compare", wire, copy, "--lexical-only", "--no-facts", "--format", "json", "-o", "-")
+    assert result.exit_code == 0 and json.loads(result.stdout)["verdict"]["label"] == "wholly_derived"
+
+
+def test_pairs_output_that_is_an_article_of_the_pairs_file_is_not_replaced(tmp_path, examples):
+    article = tmp_path / "art.txt"
+    article.write_text((examples / "copy-light-edit.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    before = article.read_text(encoding="utf-8")
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"id": "p1", "source": {"path": str(examples / "wire-original.txt")},
+                                 "derived": {"path": str(article)}}) + "\n")  # fmt: skip
+    result = invoke(
+        "compare", "--pairs", str(pairs), "--format", "json", "--lexical-only", "-o", str(article)
+    )
+    assert result.exit_code == 1 and "is also an article of the pairs file" in result.output
+    assert article.read_text(encoding="utf-8") == before
+    kept = result.output.split("the results are in ")[1].strip()
+    assert json.loads(Path(kept).read_text())["id"] == "p1"
+
+
+def test_pairs_from_standard_input(examples):
+    line = json.dumps(
+        {"id": "s", "source": {"text": "The dam broke. Four died."}, "derived": {"text": "The dam broke."}}
+    )
+    result = invoke("compare", "--pairs", "-", "--format", "json", "--lexical-only", input=line + "\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["id"] == "s"

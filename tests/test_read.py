@@ -663,6 +663,17 @@ def test_large_text_reads_and_finds_edges(tmp_path: Path) -> None:
         ("2026", "2026"),
         ("March 14", None),  # no year: it would have to be guessed
         ("next week", None),
+        # Offsets of a day or more, and years pushed out of range by their offset: unreadable, no crash.
+        ("2025-11-03T19:05:00+25:00", None),
+        ("Nov 3, 2025 7:05 pm GMT+30", None),
+        ("0001-01-01T00:00:00+01:00", None),
+        ("9999-12-31T23:00:00-05:00", None),
+        # A zone name is placed when it is unambiguous; otherwise only the day is kept, not a wrong instant.
+        ("2025-11-03 19:05 EST", "2025-11-03T19:05:00-05:00"),
+        ("2025-11-03 19:05 CST", "2025-11-03"),
+        # Day and month that could be either way round: only the year is certain.
+        ("03/11/2025", "2025"),
+        ("13/11/2025", "2025-11-13"),
     ],
 )
 def test_normalize_date(raw: str, iso: str | None) -> None:

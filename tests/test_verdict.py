@@ -250,3 +250,10 @@ def test_headline_words_do_not_count_as_taken_from_the_source():
     assert with_headline.body_containment is not None and with_headline.body_bigram_containment is not None
     assert with_headline.body_containment < without.containment
     assert with_headline.body_bigram_containment < without.bigram_containment
+
+
+def test_dates_out_of_range_in_utc_are_a_tie_not_a_crash():
+    from retold.verdict import compare_dates
+
+    assert compare_dates("2025-11-03", "0001-01-01T00:00:00+01:00") == 0
+    assert compare_dates("9999-12-31T23:00:00-05:00", "2025-11-03") == 0
