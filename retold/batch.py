@@ -20,7 +20,7 @@ from typing import Any
 from retold.article import Article
 from retold.comparison import Comparer, Comparison
 from retold.errors import InputError, RetoldError
-from retold.read import SNIFF_BYTES, json_problem, refuse_binary
+from retold.read import SNIFF_BYTES, json_problem, not_a_number_as_null, refuse_binary
 
 
 @dataclass(slots=True)
@@ -116,7 +116,7 @@ def _compare_line(
                 f"{where}: not valid UTF-8 (byte 0x{raw[error.start]:02x} at column {error.start + 1})"
             ) from None
         try:
-            record = json.loads(line)
+            record = json.loads(line, parse_constant=not_a_number_as_null)
         except json.JSONDecodeError as error:
             raise InputError(f"{where}: not valid JSON ({json_problem(error, line=False)})") from None
         if not isinstance(record, dict):

@@ -298,10 +298,16 @@ def _record_or_error(record: Any, where: str, base_dir: Path | None) -> Article 
         return error
 
 
+def not_a_number_as_null(constant: str) -> None:
+    """``parse_constant`` for json.loads: NaN and Infinity are not JSON, though pandas and others write
+    them; read as null, so that every result retold writes is valid JSON again."""
+    return None
+
+
 def _load_json(text: str, name: str) -> Any:
     """``json.loads``, with a document nested deeper than Python's recursion limit refused in words."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=not_a_number_as_null)
     except RecursionError:
         raise InputError(
             f"{name}: the JSON is nested too deeply to read; an article record is one flat object"
@@ -889,7 +895,9 @@ _DATE_PREFIX = re.compile(r"^\s*(?:(?:Last\s+)?(?:Updated|Published|Posted|Modif
 def _is_title_line(text: str, line: str, line_end: int) -> bool:
     """A short line without final punctuation, followed by a blank line and then more text."""
     stripped = line.strip()
-    if not stripped or len(stripped.split()) > MAX_TITLE_WORDS or stripped[-1] in ".!?,;:…-–—":
+    # A sentence may end inside its closing quote or bracket: 'he said: “We will rebuild.”' is text.
+    core = stripped.rstrip("\"'”’»)]")
+    if not core or len(stripped.split()) > MAX_TITLE_WORDS or core[-1] in ".!?,;:…-–—":
         return False
     if _BYLINE.fullmatch(stripped) or _is_credit(stripped) or _dateline_length(stripped):
         return False

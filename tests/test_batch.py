@@ -260,3 +260,13 @@ def test_pairs_from_a_pipe(tmp_path, lexical_comparer):
     results = list(compare_pairs(fifo, lexical_comparer))
     feeder.wait(timeout=10)
     assert [r.id for r in results] == ["a", "b"]
+
+
+def test_nan_and_infinity_in_a_record_are_read_as_null(tmp_path, lexical_comparer):
+    pairs = tmp_path / "pairs.jsonl"
+    line = '{"id": "n", "source": {"text": "The dam broke. Four died.", "score": NaN}, '
+    line += '"derived": {"text": "The dam broke.", "views": Infinity}}'
+    pairs.write_text(line + "\n")
+    [result] = list(compare_pairs(pairs, lexical_comparer))
+    written = json.dumps(result.to_dict(), allow_nan=False)  # valid JSON: no NaN, no Infinity
+    assert json.loads(written)["source"]["score"] is None

@@ -142,6 +142,10 @@ def test_things_that_are_not_a_header(text: str) -> None:
         "Bridge opens\nThe bridge opened on Saturday.\n",  # no blank line after it
         "Bridge opens\n\n",  # nothing after it
         "Is the bridge safe?\n\nEngineers say yes.\n",
+        # A sentence ending inside its closing quote or bracket (an altered quote went unseen as a title).
+        "The mayor said: \u201cWe will rebuild every home that was lost.\u201d\n\nMore text.\n",
+        "The mayor said he would rebuild (every home).\n\nMore text.\n",
+        "The mayor said: 'We will rebuild.'\n\nMore text.\n",
     ],
 )
 def test_things_that_are_not_a_title(text: str) -> None:
