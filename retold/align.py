@@ -103,7 +103,9 @@ SAME_TEXT_CANDIDATES = 4
 # boilerplate), not one rewrite: it is cut back to its mutual-best links.
 MAX_GROUP_SIDE = 6
 
-_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.,][\p{L}\p{M}\p{N}]+)*|[^\s]")
+# A word, or one visible character; invisible ones (zero-width space, word joiner, BOM, soft hyphen) are
+# no token, so a copy that carries them diffs as equal (they stay in the pieces' text).
+_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.,][\p{L}\p{M}\p{N}]+)*|[^\s\u200b\u2060\ufeff\u00ad]")
 
 
 @dataclass(slots=True)

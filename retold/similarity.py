@@ -119,7 +119,12 @@ STOPWORDS = frozenset(
 _DIGIT = regex.compile(r"\p{Nd}")
 _QUOTES = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
+    # Invisible characters a CMS or a copy-paste leaves in (zero-width space, word joiner, BOM, soft
+    # hyphen): an exact copy that carries them is still the same wording.
+    | dict.fromkeys("\u200b\u2060\ufeff\u00ad", None)
 )
+
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\ufeff\u00ad", None))
 
 FEATURES = (
     "cosine",
@@ -144,7 +149,7 @@ def normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Case-folded word tokens (any script)."""
-    folded = text.casefold()
+    folded = text.casefold().translate(_INVISIBLE)
     return [folded[start:end].replace("’", "'") for start, end in word_spans(folded)]
 
 

@@ -414,3 +414,14 @@ def test_a_merge_whose_first_half_is_linked_takes_its_second_half(comparer):
     passage = passage_with(result, "source", "The water authority said")
     assert passage.label in ("edited", "paraphrased")
     assert [p.label for p in result.passages if p.label in ("added", "dropped")] == []
+
+
+def test_invisible_characters_do_not_change_the_wording(lexical_comparer):
+    # A copy pasted through a CMS: zero-width spaces, a word joiner, a soft hyphen, a BOM.
+    text = "The dam broke on Monday after heavy rain. Four people died, officials said."
+    copy = (
+        "The\u200b dam broke on Mon\u00adday after heavy\u2060 rain. \ufeffFour people died, officials said."
+    )
+    result = lexical_comparer.compare(text, copy)
+    assert [p.label for p in result.passages] == ["verbatim", "verbatim"]
+    assert word_diff("heavy rain", "heavy\u200b rain") == [("equal", "heavy\u200b rain")]

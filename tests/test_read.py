@@ -710,3 +710,11 @@ def test_reading_text_does_not_import_trafilatura(tmp_path: Path) -> None:
     code = f"import sys; from retold.read import read_article; read_article({str(path)!r}); print('trafilatura' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_dateline_with_no_break_spaces_is_boilerplate() -> None:
+    text = "PORT\u00a0ELIAS, Nov.\u00a03 (Meridian\u00a0Wire)\u00a0—\u00a0The dam broke on Monday.\n\nFour died.\n"
+    article = article_from_text(text)
+    assert [(b.kind, b.span.text) for b in article.boilerplate] == [
+        ("dateline", "PORT\u00a0ELIAS, Nov.\u00a03 (Meridian\u00a0Wire)\u00a0—\u00a0")
+    ]
