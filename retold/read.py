@@ -172,8 +172,8 @@ def read_article(
         try:
             data = _load_json(text, name)
         except json.JSONDecodeError as error:
-            if format is None and _format_from_extension(name) is None:
-                fmt = "text"  # only a guess from a leading "{": it is text after all
+            if format is None and _format_from_extension(name) is None and not _LOOKS_LIKE_OBJECT.match(text):
+                fmt = "text"  # only a guess from a leading "{" or "[": it is text after all
             else:
                 raise InputError(
                     f"{name} is not valid JSON ({json_problem(error)}); fix the JSON,"
@@ -349,9 +349,16 @@ def _format_from_extension(name: str) -> str | None:
 _HTML_START = re.compile(r"\s*<(?:!doctype\s+html|html|head|body|article|main|div|p|h1|meta|title)\b", re.I)
 
 
+# A JSON object by its shape ({"key": ... }), to tell broken JSON from text that opens with a brace.
+_LOOKS_LIKE_OBJECT = re.compile(r'\s*\{\s*"[^"\n]{1,100}"\s*:.*\}\s*$', re.S)
+# What may come before a page's first tag: an XML declaration, comments ("<!-- saved from url=... -->").
+_HTML_PREAMBLE = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*|<!--.*?-->\s*)*", re.S)
+
+
 def _format_from_content(text: str) -> str:
     start = text.lstrip()[:1]
-    if start == "<" and _HTML_START.match(text[:1024]):
+    head = text[:4096]
+    if start == "<" and _HTML_START.match(head, _HTML_PREAMBLE.match(head).end()):
         return "html"
     if start in "{[" and start:
         return "json"

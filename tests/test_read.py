@@ -718,3 +718,24 @@ def test_a_dateline_with_no_break_spaces_is_boilerplate() -> None:
     assert [(b.kind, b.span.text) for b in article.boilerplate] == [
         ("dateline", "PORT\u00a0ELIAS, Nov.\u00a03 (Meridian\u00a0Wire)\u00a0—\u00a0")
     ]
+
+
+def test_content_sniffing_on_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    def from_stdin(data: str) -> Article:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8"))))
+        return read_article("-")
+
+    paragraphs = "".join(
+        f"<p>{sentence}</p>"
+        for sentence in [
+            "The dam broke on Monday after heavy rain, officials said. Four people died in the valley below.",
+            "Rescue teams from four towns were sent to the area, and the army will help build a barrier.",
+        ]
+    )
+    page = f"<html><body><article>{paragraphs}</article></body></html>"
+    saved = from_stdin("<!-- saved from url=(0040)https://example.org/ -->\n" + page)
+    assert saved.text.startswith("The dam broke") and "<" not in saved.text
+    assert from_stdin('<?xml version="1.0"?>\n' + page).text.startswith("The dam broke")
+    with pytest.raises(InputError, match="is not valid JSON"):  # a record with a trailing comma
+        from_stdin('{"title": "Dam collapses",\n "text": "The dam broke on Monday.",\n}\n')
+    assert from_stdin("{Editorial} The dam broke on Monday.\n").text.startswith("{Editorial}")
