@@ -494,11 +494,32 @@ def _decode(data: bytes, name: str) -> str:
         sample = data[:SNIFF_BYTES]
         if sum(b >= 0x80 for b in sample) > BINARY_HIGH_SHARE * len(sample):
             raise InputError(f"{name} looks like a binary file, not an article") from None
+        declared = _declared_html_charset(sample)
+        if declared is not None:  # an HTML page that says what it is written in (iso-8859-1, cp1252...)
+            try:
+                return data.decode(declared)
+            except UnicodeDecodeError:
+                pass
         raise InputError(
             f"{name} is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start});"
             " convert it to UTF-8"
         ) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._-]{2,40})", re.I)
+
+
+def _declared_html_charset(head: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> tag, when Python knows it and it is not UTF-8."""
+    match = _META_CHARSET.search(head)
+    if match is None:
+        return None
+    try:
+        codec = codecs.lookup(match.group(1).decode("ascii"))
+    except LookupError:
+        return None
+    return None if codec.name == "utf-8" else codec.name
 
 
 def _require_text(text: str, name: str) -> None:
@@ -586,6 +607,8 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, date_extraction_params=dates
     )
+    if document is None:  # trafilatura gives up on the whole page when its metadata cannot be read
+        document = trafilatura.bare_extraction(html, url=url, with_metadata=False, include_comments=False)
     # trafilatura 2 returns a Document, 1.x a dict (pyproject allows both).
     found: dict[str, Any] = {}
     if document is not None:

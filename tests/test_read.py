@@ -739,3 +739,29 @@ def test_content_sniffing_on_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputError, match="is not valid JSON"):  # a record with a trailing comma
         from_stdin('{"title": "Dam collapses",\n "text": "The dam broke on Monday.",\n}\n')
     assert from_stdin("{Editorial} The dam broke on Monday.\n").text.startswith("{Editorial}")
+
+
+_BODY = (
+    "<p>The dam broke on Monday after heavy rain, officials said. Four people died in the valley below.</p>"
+    "<p>Rescue teams from four towns were sent to the area, and the army will help build a barrier.</p>"
+)
+
+
+def test_an_html_page_in_the_charset_it_declares(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.html"
+    page = f'<html><head><meta charset="iso-8859-1"><title>Café</title></head><body><article>{_BODY}</article></body></html>'
+    path.write_bytes(page.encode("latin-1"))
+    article = read_article(path)
+    assert article.title == "Café" and article.text.startswith("The dam broke")
+    undeclared = tmp_path / "latin1.txt"
+    undeclared.write_bytes("Café on the corner.".encode("latin-1"))
+    with pytest.raises(InputError, match="is not valid UTF-8"):
+        read_article(undeclared)
+
+
+def test_an_html_page_whose_metadata_cannot_be_read_still_gives_its_text() -> None:
+    meta = '<meta property="article:published_time" content="2025-11-03T19:05:00+25:00">'
+    article = article_from_html(
+        f"<html><head>{meta}</head><body><article>{_BODY}</article></body></html>", id="p"
+    )
+    assert article.text.startswith("The dam broke") and article.date is None
