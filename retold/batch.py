@@ -83,7 +83,13 @@ def compare_pairs(
         # A UTF-16 or binary file: one error naming the file, not one per line that cannot be decoded.
         # Peeked, not read: a pipe cannot seek back. One stray NUL or control byte is that line's error.
         reader = handle if hasattr(handle, "peek") else io.BufferedReader(handle)
-        refuse_binary(reader.peek(SNIFF_BYTES)[:SNIFF_BYTES], name, whole_file=False)
+        head = reader.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        refuse_binary(head, name, whole_file=False)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):  # no pairs line opens with "["
+            raise InputError(
+                f"{name} is a JSON list; --pairs reads JSON Lines, one pair object a line"
+                " (jq -c '.[]' turns a list into lines)"
+            )
         first_line: dict[str, int] = {}
         for number, raw in enumerate(reader, start=1):
             if not raw.strip():

@@ -132,6 +132,8 @@ def compare(
     """
     from retold.comparison import Comparer
 
+    if lexical_only and verify:
+        raise click.UsageError("--verify runs the cross-encoder, which --lexical-only turns off; give one")
     comparer = Comparer(lexical_only=lexical_only, facts=not no_facts, verify=verify)
     if pairs:
         if source or derived:
@@ -323,6 +325,8 @@ def _write_pair_results(
             err=True,
         )
         raise
+    if compared + errors == 0:
+        _warn(f"{path} holds no pairs (every line is blank); nothing was compared")
     click.echo(f"compared {compared} pairs, {errors} with errors", err=True)
 
 

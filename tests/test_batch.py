@@ -270,3 +270,10 @@ def test_nan_and_infinity_in_a_record_are_read_as_null(tmp_path, lexical_compare
     [result] = list(compare_pairs(pairs, lexical_comparer))
     written = json.dumps(result.to_dict(), allow_nan=False)  # valid JSON: no NaN, no Infinity
     assert json.loads(written)["source"]["score"] is None
+
+
+def test_a_json_list_given_as_pairs_is_one_error(tmp_path, lexical_comparer):
+    pairs = tmp_path / "pairs.json"
+    pairs.write_text(json.dumps([json.loads(_pair("a")), json.loads(_pair("b"))], indent=2))
+    with pytest.raises(InputError, match=r"pairs\.json is a JSON list; --pairs reads JSON Lines"):
+        list(compare_pairs(pairs, lexical_comparer))

@@ -398,3 +398,20 @@ def test_pairs_from_standard_input(examples):
     result = invoke("compare", "--pairs", "-", "--format", "json", "--lexical-only", input=line + "\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.splitlines()[0])["id"] == "s"
+
+
+def test_verify_and_lexical_only_together_is_a_usage_error(examples):
+    wire = str(examples / "wire-original.txt")
+    result = CliRunner().invoke(cli, ["compare", wire, wire, "--lexical-only", "--verify"])
+    assert (
+        result.exit_code == 2
+        and "--verify runs the cross-encoder, which --lexical-only turns off" in result.output
+    )
+
+
+def test_an_empty_pairs_file_says_so(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n\n")
+    result = CliRunner().invoke(cli, ["compare", "--pairs", str(pairs), "--format", "json", "--lexical-only"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "holds no pairs (every line is blank)" in result.stderr
