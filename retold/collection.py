@@ -725,7 +725,8 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
                 )
                 return
             stream.seek(0)
-            for record in ArchiveIterator(stream):
+            records = ArchiveIterator(stream)
+            for record in records:
                 if record.rec_type != "response":
                     continue
                 content_type = (
@@ -746,6 +747,16 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
                     yield article_from_html(html, id=url or f"{name}#{count}", url=url)
                 except InputError as error:
                     yield InputError(f"{name} record {count} ({url}): {error}")
+            # A file cut inside a record's headers ends the iteration without an error: warcio stops at
+            # the last whole record. Bytes after it are what was lost.
+            size = os.fstat(stream.fileno()).st_size
+            if records.offset < size:
+                stream.seek(records.offset)
+                if stream.read(64).strip():
+                    yield InputError(
+                        f"{name} is truncated or corrupt: {size - records.offset:,} bytes after its last whole"
+                        " record are not a record; the records before them were read"
+                    )
     except ArchiveLoadFailed:
         yield InputError(
             f"{name} is not a WARC file (no WARC record header at record {count + 1}); fix or remove it"

@@ -205,6 +205,19 @@ def test_warc_with_truncated_record_keeps_what_is_readable(tmp_path):
     assert len(report.skipped) == 1 and "crawl.warc" in report.skipped[0]
 
 
+def test_warc_cut_inside_a_records_headers_is_reported(tmp_path):
+    first = _warc([("https://wire.example/dam", WIRE)])
+    data = _warc([("https://wire.example/dam", WIRE), ("https://paper.example/dam", COPY)])
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(data[: len(first) + 120])  # the second record stops inside its WARC headers
+    report = Collection(tmp_path / "c.db").add([path])
+    assert report.added == 1
+    assert report.skipped == [
+        f"{path} is truncated or corrupt: 120 bytes after its last whole record are not a record;"
+        " the records before them were read"
+    ]
+
+
 def test_unreadable_inputs_are_named_for_what_they_are(tmp_path):
     fifo = tmp_path / "feed.json"
     os.mkfifo(fifo)  # opening it would wait for a writer for ever
