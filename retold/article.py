@@ -1,7 +1,8 @@
 """Articles and the character spans that point into them.
 
 Every offset retold reports is a character offset into ``Article.text``: for a plain-text file that is
-the decoded file exactly as read (header block included, so offsets match the file a user opens); for
+the decoded file as read (header block included, so offsets match the file a user opens; a lone CR line
+break reads as LF, one character for one); for
 HTML it is the main text trafilatura extracted; for a JSON/JSONL record it is the record's ``text``.
 """
 

@@ -537,6 +537,9 @@ def _json_type(value: Any) -> str:
 # ---- building articles --------------------------------------------------------------------------
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def article_from_text(text: str, *, id: str | None = None, **metadata: Any) -> Article:
     """An article from plain text: parse a leading header block or date line, a title line, boilerplate.
 
@@ -545,6 +548,10 @@ def article_from_text(text: str, *, id: str | None = None, **metadata: Any) -> A
     """
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:
+        # Old Mac (CR only) or mixed line endings: a lone CR is a line break. Replaced one for one, so
+        # every offset still points at the same character of the file.
+        text = _LONE_CR.sub("\n", text)
     article = Article(text=text)
     fields: dict[str, Any] = {}
     boilerplate: list[Boilerplate] = []

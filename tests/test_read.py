@@ -765,3 +765,17 @@ def test_an_html_page_whose_metadata_cannot_be_read_still_gives_its_text() -> No
         f"<html><head>{meta}</head><body><article>{_BODY}</article></body></html>", id="p"
     )
     assert article.text.startswith("The dam broke") and article.date is None
+
+
+@pytest.mark.parametrize("newline", ["\r", "mixed"])
+def test_cr_and_mixed_line_endings_keep_the_header(newline: str) -> None:
+    original = (Path(__file__).parents[1] / "examples" / "copy-light-edit.txt").read_text(encoding="utf-8")
+    lines = original.split("\n")
+    if newline == "\r":
+        text = "\r".join(lines)
+    else:  # CR, CRLF and LF in one file, as files edited on several systems get
+        text = "".join(line + ("\r", "\r\n", "\n")[i % 3] for i, line in enumerate(lines))
+    article = article_from_text(text)
+    expected = article_from_text(original)
+    assert (article.title, article.date, article.outlet) == (expected.title, expected.date, expected.outlet)
+    assert len(article.text) == len(text)  # one character for one: offsets unchanged
