@@ -358,7 +358,8 @@ _HTML_PREAMBLE = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*|<!--.*?-->\s*)*", re.S)
 def _format_from_content(text: str) -> str:
     start = text.lstrip()[:1]
     head = text[:4096]
-    if start == "<" and _HTML_START.match(head, _HTML_PREAMBLE.match(head).end()):
+    preamble = _HTML_PREAMBLE.match(head)
+    if start == "<" and _HTML_START.match(head, preamble.end() if preamble else 0):
         return "html"
     if start in "{[" and start:
         return "json"
