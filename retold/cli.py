@@ -403,6 +403,8 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
         report = Collection(db, paraphrase=paraphrase).add(paths, progress=bars, on_wait=waiting)
     for problem in report.skipped:
         click.secho(f"skipped: {problem}", fg="yellow", err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(
         f"{db}: {report.added} added, {report.new_versions} new versions, {report.unchanged} unchanged, "
         f"{report.compared} pairs compared, {len(report.skipped)} inputs skipped"
@@ -442,7 +444,10 @@ def find_command(article: str, db: str, fmt: str, limit: int, paraphrase: bool) 
 
     if not article.strip():
         raise click.UsageError("ARTICLE is empty: give an article file, or - for standard input")
-    matches = Collection(db, paraphrase=paraphrase).find(article, limit=limit)
+    collection = Collection(db, paraphrase=paraphrase)
+    matches = collection.find(article, limit=limit)
+    if paraphrase and (note := collection.unembedded_note()):
+        click.echo(f"note: {note}", err=True)
     if fmt == "json":
         click.echo(json.dumps({"article": article, "matches": [m.to_dict() for m in matches]}, indent=2))
         return

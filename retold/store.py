@@ -459,6 +459,11 @@ class Store:
     def ids(self, docs: Iterable[int]) -> dict[int, str]:
         return dict(self._select_in("SELECT doc, id FROM articles WHERE doc IN ({})", list(docs)))
 
+    def count_without_embedding(self) -> int:
+        """Current articles that have no lead embedding (indexed without --paraphrase)."""
+        row = self.db.execute("SELECT COUNT(*) FROM articles WHERE current = 1 AND embedding IS NULL")
+        return int(row.fetchone()[0])
+
     def count(self, current_only: bool = True) -> int:
         where = " WHERE current = 1" if current_only else ""
         return int(self.db.execute(f"SELECT COUNT(*) FROM articles{where}").fetchone()[0])

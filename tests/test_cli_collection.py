@@ -149,3 +149,14 @@ def test_user_mistakes_are_one_line_errors(tmp_path, indexed):
     assert table_to_a_folder.exit_code == 2 and "add --format html" in table_to_a_folder.output
     stdin = runner.invoke(cli, ["index", "-", "--db", str(indexed)])
     assert stdin.exit_code == 1 and "standard input" in stdin.output
+
+
+def test_paraphrase_search_says_which_articles_it_cannot_see(indexed, tmp_path):
+    # `indexed` was built without --paraphrase: none of its articles has a lead embedding.
+    query = tmp_path / "query.txt"
+    query.write_text(WIRE[:250], encoding="utf-8")
+    found = CliRunner().invoke(cli, ["find", str(query), "--db", str(indexed), "--paraphrase"])
+    assert found.exit_code == 0, found.output
+    assert "note: 3 articles in" in found.stderr and "were indexed without --paraphrase" in found.stderr
+    plain = CliRunner().invoke(cli, ["find", str(query), "--db", str(indexed)])
+    assert "note:" not in plain.stderr

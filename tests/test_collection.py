@@ -334,3 +334,18 @@ def test_a_folder_is_searched_for_every_format_retold_reads(tmp_path):
     write(tmp_path / "news" / "feed.ndjson", json.dumps({"id": "bakery", "text": BAKERY}) + "\n")
     report = Collection(tmp_path / "c.db").add([str(tmp_path / "news")])
     assert (report.added, report.compared, report.skipped) == (3, 1, [])
+
+
+@pytest.mark.parametrize("repost_first", [True, False])
+def test_an_undated_trimmed_repost_is_not_the_origin_whatever_the_order(tmp_path, repost_first):
+    wire = {"id": "wire", "date": "2024-03-05T06:00:00", "text": WIRE}
+    repost = {"id": "repost", "text": TRIMMED}  # the first two sentences, no date
+    records = tmp_path / "feed.jsonl"
+    rows = [repost, wire] if repost_first else [wire, repost]
+    records.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    collection = Collection(tmp_path / "c.db")
+    collection.add([records])
+    [pair] = collection.pairs()
+    assert (pair["source"], pair["derived"]) == ("wire", "repost")
+    [story] = collection.stories()
+    assert story.origin == "wire"
