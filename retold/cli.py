@@ -407,9 +407,10 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
         click.echo(f"note: {note}", err=True)
     click.echo(
         f"{db}: {report.added} added, {report.new_versions} new versions, {report.unchanged} unchanged, "
-        f"{report.compared} pairs compared, {len(report.skipped)} inputs skipped"
+        + (f"{report.restored} back to an earlier version, " if report.restored else "")
+        + f"{report.compared} pairs compared, {len(report.skipped)} inputs skipped"
     )
-    if not (report.added or report.new_versions or report.unchanged):
+    if not (report.added or report.new_versions or report.unchanged or report.restored):
         # Nothing was read: a typo in every path, or files with no articles. Say so with the exit code
         # too, so that a script does not carry on with an empty store.
         found = "every input was skipped" if report.skipped else "no articles found in " + " ".join(paths)

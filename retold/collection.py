@@ -61,6 +61,7 @@ class AddReport:
     new_versions: int = 0
     unchanged: int = 0
     compared: int = 0
+    restored: int = 0  # ids whose text went back to an earlier stored version (current again, not re-stored)
     skipped: list[str] = field(default_factory=list)  # one sentence per input that could not be read
     notes: list[str] = field(default_factory=list)  # sentences for people about the run
 
@@ -141,6 +142,9 @@ class Collection:
         """
         report = AddReport()
         tick = progress or (lambda stage, n, total: None)
+        # id -> an earlier stored version whose text the id's latest record in this run has. Applied at the
+        # end of the run, so that replaying a file with T1, T2, T1 under one id changes nothing.
+        self._restore: dict[str, int] = {}
         with Store(self.path) as store:
             store.check_lsh_layout()
             if self._lock_timeout is None:
@@ -176,6 +180,7 @@ class Collection:
                         batch, batch_ids = [], set()
                 if batch:
                     self._store_batch(store, batch, report, tick)
+                self._restore_earlier_versions(store, report)
                 self._compare_pending(store, report, tick)
                 self._pool = None
             if self.paraphrase and (missing := store.count_without_embedding()):
@@ -202,12 +207,19 @@ class Collection:
                 raise InputError("an article without an id cannot be indexed; give it an id (or a file name)")
             fresh[article.id] = (article, content_hash(article))  # ids are unique within a batch (add)
         stored = store.current_versions(list(fresh))
+        earlier = store.earlier_versions([i for i in fresh if i in stored])
         todo: list[tuple[Article, str, int | None, int]] = []
         for id_, (article, digest) in fresh.items():
             old = stored.get(id_)
             if old is not None and old[2] == digest:
                 report.unchanged += 1
+                self._restore.pop(id_, None)
                 continue
+            if digest in earlier.get(id_, {}):  # a text this id had before: not stored twice
+                report.unchanged += 1
+                self._restore[id_] = earlier[id_][digest]
+                continue
+            self._restore.pop(id_, None)
             todo.append((article, digest, old[0] if old else None, old[1] + 1 if old else 1))
         tick("read", len(batch), None)
         if not todo:
@@ -230,6 +242,19 @@ class Collection:
         report.added += sum(1 for *_, previous, _v in todo if previous is None)
         report.new_versions += sum(1 for *_, previous, _v in todo if previous is not None)
         tick("stored", len(todo), None)
+
+    def _restore_earlier_versions(self, store: Store, report: AddReport) -> None:
+        """Make current again the earlier versions that this run's last record of their id went back to."""
+        if not self._restore:
+            return
+        docs = sorted(self._restore.values())
+        signatures = store.signatures(docs)
+        with store.transaction():
+            for doc in docs:
+                store.make_current(doc, cand.lsh_band_keys(signatures[doc][None, :]))
+        report.restored += len(docs)
+        report.unchanged -= len(docs)
+        self._restore = {}
 
     def _embed(self, articles: list[Article], tick: Progress) -> np.ndarray:
         encoder = self._load_encoder()

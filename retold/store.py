@@ -334,6 +334,37 @@ class Store:
                 found[id_] = (doc, version, content_hash)
         return found
 
+    def earlier_versions(self, ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """``id -> {content_hash: doc}`` of the versions of each id that are not current."""
+        found: dict[str, dict[str, int]] = {}
+        for lo in range(0, len(ids), 500):
+            chunk = list(ids[lo : lo + 500])
+            marks = ",".join("?" * len(chunk))
+            for id_, doc, content_hash in self.db.execute(
+                f"SELECT id, doc, content_hash FROM articles WHERE current = 0 AND id IN ({marks})"
+                " ORDER BY version",
+                chunk,
+            ):
+                found.setdefault(id_, {})[content_hash] = doc  # the latest version with that text wins
+        return found
+
+    def make_current(self, doc: int, band_keys: np.ndarray) -> None:
+        """Make a stored earlier version its id's current one again (call inside ``transaction``).
+
+        Its band keys replace the superseded version's, and it is marked ``indexed`` so that the next
+        compare step pairs it with the articles added since it was superseded.
+        """
+        (id_,) = self.db.execute("SELECT id FROM articles WHERE doc = ?", (doc,)).fetchone()
+        for (old,) in self.db.execute(
+            "SELECT doc FROM articles WHERE id = ? AND current = 1", (id_,)
+        ).fetchall():
+            self.db.execute("UPDATE articles SET current = 0 WHERE doc = ?", (old,))
+            self.db.execute("DELETE FROM bands WHERE doc = ?", (old,))
+        self.db.execute("UPDATE articles SET current = 1, state = 'indexed' WHERE doc = ?", (doc,))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO bands (band, key, doc) VALUES (?,?,?)", _band_rows([doc], band_keys)
+        )
+
     def next_doc(self) -> int:
         row = self.db.execute("SELECT COALESCE(MAX(doc), 0) + 1 FROM articles").fetchone()
         return int(row[0])

@@ -95,6 +95,29 @@ def test_an_id_twice_in_one_run_is_a_version_not_a_silent_drop(tmp_path):
         assert version == 2 and COPY in store.articles([doc])[doc].text
 
 
+def test_replaying_a_file_where_an_id_goes_back_to_an_earlier_text_changes_nothing(tmp_path):
+    records = tmp_path / "feed.jsonl"
+    rows = [{"id": "r", "text": WIRE}, {"id": "r", "text": COPY}, {"id": "r", "text": WIRE}]
+    records.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    collection = Collection(tmp_path / "c.db")
+    first = collection.add([records])
+    assert (first.added, first.new_versions, first.restored) == (1, 1, 1)
+    for _ in range(2):  # every rerun: nothing new (it stored two more versions each time)
+        again = collection.add([records])
+        assert (again.added, again.new_versions, again.restored, again.unchanged) == (0, 0, 0, 3)
+    with Store(tmp_path / "c.db") as store:
+        [(doc, version, _)] = store.current_versions(["r"]).values()
+        assert version == 1 and store.articles([doc])[doc].text == WIRE  # back to the first text
+        assert store.count(current_only=False) == 2
+    # A later run that goes back to the other text: that version is current again, nothing re-stored.
+    records.write_text(json.dumps({"id": "r", "text": COPY}) + "\n", encoding="utf-8")
+    back = collection.add([records])
+    assert (back.new_versions, back.restored) == (0, 1)
+    with Store(tmp_path / "c.db") as store:
+        [(doc, version, _)] = store.current_versions(["r"]).values()
+        assert version == 2 and store.articles([doc])[doc].text == COPY
+
+
 def test_records_with_dates_orient_edges_and_origin(tmp_path):
     records = tmp_path / "feed.jsonl"
     lines = [
@@ -349,3 +372,15 @@ def test_an_undated_trimmed_repost_is_not_the_origin_whatever_the_order(tmp_path
     assert (pair["source"], pair["derived"]) == ("wire", "repost")
     [story] = collection.stories()
     assert story.origin == "wire"
+
+
+def test_a_version_made_current_again_is_compared_with_what_came_since(tmp_path):
+    collection = Collection(tmp_path / "c.db")
+    collection.add([Article(text=WIRE, id="a")])
+    collection.add([Article(text=BAKERY, id="a")])  # the page now carries another story
+    collection.add([Article(text=COPY, id="c")])  # a copy of the wire arrives: "a" holds the bakery now
+    assert list(collection.pairs()) == []
+    back = collection.add([Article(text=WIRE, id="a")])  # the page goes back to the wire story
+    assert back.restored == 1 and back.compared == 1
+    [pair] = collection.pairs()
+    assert {pair["source"], pair["derived"]} == {"a", "c"} and pair["label"] == "wholly_derived"
