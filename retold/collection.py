@@ -647,7 +647,7 @@ def _read_file(path: str, pool: Executor | None = None) -> Iterator[Article | In
 
     lower = path.lower()
     try:
-        read.check_path(path)  # missing, a link loop, a FIFO or device: say so before opening it
+        read.check_path(path, stdin_hint=False)  # missing, a link loop, a FIFO or device: say so first
         if lower.endswith((".warc", ".warc.gz")):
             yield from _read_warc(path)
         elif lower.endswith(".csv"):

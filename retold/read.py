@@ -401,7 +401,7 @@ _FILE_KINDS = {
 }
 
 
-def check_path(path: str, name: str | None = None) -> None:
+def check_path(path: str, name: str | None = None, *, stdin_hint: bool = True) -> None:
     """Refuse what is not a regular file before opening it: opening a FIFO waits for a writer, and a
     device such as /dev/zero never ends. ``name`` is the path as messages show it."""
     name = name or printable_path(path)
@@ -427,7 +427,8 @@ def check_path(path: str, name: str | None = None) -> None:
     if not stat.S_ISREG(info.st_mode):
         kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
         raise InputError(
-            f"{name} is {kind}, not a regular file; save the article to a file, or pipe it in and give -"
+            f"{name} is {kind}, not a regular file; save the article to a file"
+            + (", or pipe it in and give -" if stdin_hint else " and index that")
         )
 
 

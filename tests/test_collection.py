@@ -265,6 +265,8 @@ def test_unreadable_inputs_are_named_for_what_they_are(tmp_path):
         "only headers or boilerplate",
     ):
         assert expected in messages
+    assert "give -" not in messages  # index reads no stdin: the hint would send the user nowhere
+    assert "save the article to a file and index that" in messages
 
 
 class InterruptAfter:
