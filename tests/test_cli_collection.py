@@ -160,3 +160,11 @@ def test_paraphrase_search_says_which_articles_it_cannot_see(indexed, tmp_path):
     assert "note: 3 articles in" in found.stderr and "were indexed without --paraphrase" in found.stderr
     plain = CliRunner().invoke(cli, ["find", str(query), "--db", str(indexed)])
     assert "note:" not in plain.stderr
+
+
+def test_indexing_nothing_readable_leaves_no_empty_store_behind(tmp_path):
+    db = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["index", str(tmp_path / "nosuch.txt"), "--db", str(db)])
+    assert result.exit_code == 1 and "does not exist" in result.stderr
+    assert "nothing indexed: every input was skipped" in result.output
+    assert not db.exists() and not (tmp_path / "new.db.lock").exists()
