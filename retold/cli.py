@@ -361,10 +361,15 @@ class _Bars:
         self.tasks: dict[str, Any] = {}
 
     def __call__(self, stage: str, advance: int, total: int | None) -> None:
+        """``advance`` the stage's count; a ``total`` announces that much more work for the stage (a
+        resumed run compares what the killed run left, then the new articles: two announcements)."""
         if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(stage, total=total, rate="")
+            self.tasks[stage] = self.progress.add_task(stage, total=0 if total is not None else None, rate="")
         task_id = self.tasks[stage]
-        self.progress.update(task_id, advance=advance, total=total)
+        if total is not None:
+            task = self.progress.tasks[task_id]
+            self.progress.update(task_id, total=(task.total or 0) + total)
+        self.progress.update(task_id, advance=advance)
         task = self.progress.tasks[task_id]
         speed = task.speed
         self.progress.update(task_id, rate=f"{speed:,.0f}/s" if speed else "")

@@ -50,7 +50,9 @@ EMBED_NEIGHBOURS = 10
 # Candidate pairs compared per transaction: a kill loses at most this much compare work.
 PAIRS_PER_COMMIT = 500
 
-Progress = Callable[[str, int, int | None], None]  # (stage, advance by, total or None)
+Progress = Callable[
+    [str, int, int | None], None
+]  # (stage, advance by, more work announced for the stage or None)
 
 
 @dataclass(slots=True)
@@ -260,9 +262,10 @@ class Collection:
         encoder = self._load_encoder()
         chunks = [cand.lead_chunk(a.text, a.title) for a in articles]
         vectors = []
+        tick("embedded", 0, len(chunks))  # announces this batch's work: the bar's total grows by it
         for lo in range(0, len(chunks), 64):
             vectors.append(encoder.encode(chunks[lo : lo + 64]))
-            tick("embedded", len(chunks[lo : lo + 64]), len(chunks))
+            tick("embedded", len(chunks[lo : lo + 64]), None)
         return np.vstack(vectors).astype(np.float32)
 
     def _compare_pending(self, store: Store, report: AddReport, tick: Progress) -> None:
@@ -285,7 +288,7 @@ class Collection:
             with store.transaction():
                 store.insert_pairs(rows)
             report.compared += len(rows)
-            tick("compare", len(results), len(todo))
+            tick("compare", len(results), None)
         with store.transaction():
             store.mark_compared(pending)
 

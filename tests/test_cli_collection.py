@@ -168,3 +168,14 @@ def test_indexing_nothing_readable_leaves_no_empty_store_behind(tmp_path):
     assert result.exit_code == 1 and "does not exist" in result.stderr
     assert "nothing indexed: every input was skipped" in result.output
     assert not db.exists() and not (tmp_path / "new.db.lock").exists()
+
+
+def test_progress_totals_add_up_over_a_resumed_run():
+    from retold.cli import _Bars
+
+    bars = _Bars()
+    for announced in (5, 3):  # what a killed run left, then the new articles' pairs
+        bars("compare", 0, announced)
+        bars("compare", announced, None)
+    [task] = bars.progress.tasks
+    assert (task.completed, task.total) == (8, 8)  # it showed 8/3
