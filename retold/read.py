@@ -715,7 +715,7 @@ def article_from_record(
                 given[target] = key
         else:
             extra[key] = value
-    if "text" not in fields and "path" not in fields:
+    if fields.get("text") is None and fields.get("path") is None:  # absent, or null as exports write it
         alias = next((key for key in TEXT_ALIASES if extra.get(key) is not None), None)
         if alias is not None:
             fields["text"] = extra.pop(alias)

@@ -495,6 +495,10 @@ def test_article_text_aliases_and_text_wins() -> None:
     assert article_from_record({"content": None, "body": "The vote passed."}, where="w").text == (
         "The vote passed."
     )
+    # A null 'text' (an export with the column empty) is no text: the alias gives it.
+    assert article_from_record({"text": None, "content": "The vote passed."}, where="w").text == (
+        "The vote passed."
+    )
     both = article_from_record({"content": "A teaser.", "text": "The vote passed."}, where="w")
     assert both.text == "The vote passed." and both.extra["content"] == "A teaser."
     # Only the text itself is checked for NewsAPI's cut mark: a real text may end that way.
