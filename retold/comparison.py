@@ -120,7 +120,7 @@ class Comparer:
         """Align ``derived`` to ``source``, label every passage, and give the verdict."""
         from retold.align import align_passages
         from retold.embed import covers_language
-        from retold.segment import detect_language, split_sentences
+        from retold.segment import detect_language, has_content, split_sentences
         from retold.similarity import SentenceFeatures, document_evidence, load_scorer
         from retold.verdict import content_size, credited_direction, judge
 
@@ -143,6 +143,10 @@ class Comparer:
             if not sentences:
                 raise EmptyInputError(
                     f"{article.id or role}: no article text to compare (only headers or boilerplate)"
+                )
+            if not has_content(article):
+                raise EmptyInputError(
+                    f"{article.id or role}: no words to compare (only punctuation or symbols)"
                 )
 
         notes: list[str] = []

@@ -777,8 +777,18 @@ def article_from_record(
         article.id = record_id or path
         _apply_fields(article, {k: v for k, v in metadata.items() if v is not None})
         extra["path"] = path
+    language = extra.pop("language", None)
+    if isinstance(language, str) and _LANGUAGE_CODE.fullmatch(language.strip()):
+        # Given by the record (a feed knows its language): not guessed from the text.
+        article.language = re.split(r"[-_]", language.strip().lower())[0]
+    elif language is not None:
+        extra["language"] = language  # not an ISO code ("English"): kept as the record had it
     article.extra.update(extra)
     return article
+
+
+# An ISO 639-1/639-3 code, optionally with a region or script ("en", "pt-BR", "zh-Hant").
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,4})?")
 
 
 # The JSON files read_article is reading, outermost first, as (real path, name as given).

@@ -143,6 +143,11 @@ def test_an_article_that_is_only_boilerplate(tmp_path):
     refused(run(str(WIRE), str(tmp_path / "credits.txt")), "credits.txt")
 
 
+def test_an_article_of_punctuation_only(tmp_path):
+    (tmp_path / "punct.txt").write_text("!!! ... ???\n\n--- *** ---\n", encoding="utf-8")
+    refused(run(str(WIRE), str(tmp_path / "punct.txt")), "punct.txt", "no words to compare")
+
+
 def test_a_missing_file(tmp_path):
     refused(run(str(tmp_path / "nowhere.txt"), str(WIRE)), "nowhere.txt", "does not exist")
 

@@ -783,3 +783,9 @@ def test_cr_and_mixed_line_endings_keep_the_header(newline: str) -> None:
     expected = article_from_text(original)
     assert (article.title, article.date, article.outlet) == (expected.title, expected.date, expected.outlet)
     assert len(article.text) == len(text)  # one character for one: offsets unchanged
+
+
+def test_a_records_language_is_used_not_guessed() -> None:
+    assert article_from_record({"text": "The vote passed.", "language": "pt-BR"}, where="w").language == "pt"
+    named = article_from_record({"text": "The vote passed.", "language": "English"}, where="w")
+    assert named.language is None and named.extra["language"] == "English"  # not a code: kept, then guessed
