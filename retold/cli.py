@@ -475,10 +475,18 @@ def find_command(article: str, db: str, fmt: str, limit: int, paraphrase: bool) 
         click.echo("No sources or copies found.")
         return
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
     from rich.text import Text
 
-    table = Table("role", "article", "verdict", "reuse", "coverage", "title")
+    # Ids (often long paths) wrap rather than end in "…": which article matched is the point of the table.
+    table = Table(
+        "role",
+        Column("article", overflow="fold", ratio=3),
+        Column("verdict", no_wrap=True),
+        "reuse",
+        "coverage",
+        Column("title", overflow="fold", ratio=2),
+    )
     for m in matches:
         table.add_row(m.role, Text(m.id), m.label, f"{m.reuse:.0%}", f"{m.coverage:.0%}", Text(m.title or ""))
     Console().print(table)

@@ -179,3 +179,24 @@ def test_progress_totals_add_up_over_a_resumed_run():
         bars("compare", announced, None)
     [task] = bars.progress.tasks
     assert (task.completed, task.total) == (8, 8)  # it showed 8/3
+
+
+def test_find_table_shows_long_ids_whole_at_80_columns(tmp_path):
+    long_id = (
+        "wires/2024/03/05/the-river-authority-says-the-northern-dam-at-kessel-lake-was-breached-copy.txt"
+    )
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps(
+            {"id": long_id, "title": "Dam breach at Kessel Lake forces 2,400 from homes", "text": COPY}
+        )
+        + "\n"
+    )
+    db = tmp_path / "c.db"
+    CliRunner().invoke(cli, ["index", str(feed), "--db", str(db)])
+    query = tmp_path / "query.txt"
+    query.write_text(WIRE, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["find", str(query), "--db", str(db)], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    cells = "".join(line.split("│")[2].strip() for line in result.stdout.splitlines() if line.count("│") > 3)
+    assert long_id in cells and "…" not in result.stdout
