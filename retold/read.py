@@ -1041,7 +1041,9 @@ _DATELINE = re.compile(
     rf"(?:{_CAPS_PLACE}{_REGION}?(?:,?[ \t]+{_DAY_DATE})?"
     rf"|{_TITLE_PLACE}(?:{_REGION}(?:,?[ \t]+{_DAY_DATE})?|,?[ \t]+{_DAY_DATE})(?=[ \t]*(?:\(|[—–-]))"
     rf"|{_TITLE_PLACE}(?=[ \t]*\())"
-    rf"[ \t]*(?:{_AGENCY})?[ \t]*{_DASH}[ \t]*"
+    # One dash or more: a copy-paste doubles them ("LONDON (Reuters) - -- The ..."); all belong to the
+    # dateline, none to the first sentence or to nothing.
+    rf"[ \t]*(?:{_AGENCY})?[ \t]*{_DASH}(?:[ \t]*(?:—|–|--?)(?=[ \t]))*[ \t]*"
 )
 # All-caps words that open a note, not a place, before a colon or dash.
 _NOT_PLACES = {

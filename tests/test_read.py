@@ -179,6 +179,10 @@ def test_a_date_that_cannot_be_read_is_kept_only_as_given(raw) -> None:
         ("BERLIN, 3 March 2026 (AFP) — Talks ended.", "BERLIN, 3 March 2026 (AFP) — "),
         ("Berlin (dpa) - Talks ended.", "Berlin (dpa) - "),
         ("London, March 3 (Reuters) - Oil rose.", "London, March 3 (Reuters) - "),
+        # Doubled dashes from a copy-paste are the dateline's, not left between it and the text.
+        ("LONDON (Reuters) - -- Oil rose.", "LONDON (Reuters) - -- "),
+        ("PORT ELIAS — — The dam broke.", "PORT ELIAS — — "),
+        ("PORT ELIAS — The dam broke - and fell.", "PORT ELIAS — "),
     ],
 )
 def test_datelines(opening: str, dateline: str) -> None:
