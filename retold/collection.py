@@ -210,6 +210,7 @@ class Collection:
             fresh[article.id] = (article, content_hash(article))  # ids are unique within a batch (add)
         stored = store.current_versions(list(fresh))
         earlier = store.earlier_versions([i for i in fresh if i in stored])
+        last = store.last_versions([i for i in fresh if i in stored])  # after a restore, above the current
         todo: list[tuple[Article, str, int | None, int]] = []
         for id_, (article, digest) in fresh.items():
             old = stored.get(id_)
@@ -222,7 +223,7 @@ class Collection:
                 self._restore[id_] = earlier[id_][digest]
                 continue
             self._restore.pop(id_, None)
-            todo.append((article, digest, old[0] if old else None, old[1] + 1 if old else 1))
+            todo.append((article, digest, old[0] if old else None, last.get(id_, 0) + 1))
         tick("read", len(batch), None)
         if not todo:
             return

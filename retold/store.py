@@ -399,9 +399,25 @@ class Store:
         )
 
     def pending_docs(self) -> list[int]:
+        """Current articles not compared yet (a superseded version is history: it is never compared)."""
         return [
-            r[0] for r in self.db.execute("SELECT doc FROM articles WHERE state = 'indexed' ORDER BY doc")
+            r[0]
+            for r in self.db.execute(
+                "SELECT doc FROM articles WHERE state = 'indexed' AND current = 1 ORDER BY doc"
+            )
         ]
+
+    def last_versions(self, ids: Sequence[str]) -> dict[str, int]:
+        """``id -> highest version number stored`` (not always the current one: see make_current)."""
+        found: dict[str, int] = {}
+        for lo in range(0, len(ids), 500):
+            chunk = list(ids[lo : lo + 500])
+            marks = ",".join("?" * len(chunk))
+            for id_, version in self.db.execute(
+                f"SELECT id, MAX(version) FROM articles WHERE id IN ({marks}) GROUP BY id", chunk
+            ):
+                found[id_] = int(version)
+        return found
 
     def mark_compared(self, docs: Sequence[int]) -> None:
         self.db.executemany("UPDATE articles SET state = 'compared' WHERE doc = ?", [(d,) for d in docs])

@@ -116,6 +116,14 @@ def test_replaying_a_file_where_an_id_goes_back_to_an_earlier_text_changes_nothi
     with Store(tmp_path / "c.db") as store:
         [(doc, version, _)] = store.current_versions(["r"]).values()
         assert version == 2 and store.articles([doc])[doc].text == COPY
+    # And a text never seen before is a new version numbered after every stored one.
+    records.write_text(json.dumps({"id": "r", "text": BAKERY}) + "\n", encoding="utf-8")
+    new = collection.add([records])
+    assert new.new_versions == 1
+    with Store(tmp_path / "c.db") as store:
+        [(doc, version, _)] = store.current_versions(["r"]).values()
+        assert version == 3 and store.articles([doc])[doc].text == BAKERY
+    assert list(collection.pairs()) == []  # two versions of one id are never a pair
 
 
 def test_records_with_dates_orient_edges_and_origin(tmp_path):
@@ -386,3 +394,13 @@ def test_a_version_made_current_again_is_compared_with_what_came_since(tmp_path)
     assert back.restored == 1 and back.compared == 1
     [pair] = collection.pairs()
     assert {pair["source"], pair["derived"]} == {"a", "c"} and pair["label"] == "wholly_derived"
+
+
+def test_a_new_text_after_going_back_to_the_first_version_is_numbered_after_all(tmp_path):
+    collection = Collection(tmp_path / "c.db")
+    for text in (WIRE, COPY, WIRE):  # current is version 1 again; version 2 exists
+        collection.add([Article(text=text, id="a")])
+    report = collection.add([Article(text=BAKERY, id="a"), Article(text=TRIMMED, id="b")])
+    assert (report.new_versions, report.added) == (1, 1)  # it failed on UNIQUE(id, version), losing the batch
+    with Store(tmp_path / "c.db") as store:
+        assert store.current_versions(["a"])["a"][1] == 3

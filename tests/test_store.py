@@ -86,6 +86,7 @@ def test_articles_versions_and_band_neighbours(tmp_path):
         assert store.current_versions(["a"]) == {"a": (3, 2, "h3")}
         assert store.count() == 2 and store.count(current_only=False) == 3
         assert [b for _, b in store.band_neighbours([-1], probe)] == [3]
+        assert store.pending_docs() == [2, 3]  # the superseded version is history: never compared
         with store.transaction():
             store.mark_compared([1, 2, 3])
         assert store.pending_docs() == []
