@@ -148,7 +148,7 @@ def compare(
         raise click.UsageError("only one of SOURCE and DERIVED can be - (standard input)")
     from retold.read import read_article
 
-    if not output or output == "-":
+    if not output or output in ("-", "/dev/stdout"):
         _write_comparison(comparer.compare(read_article(source), read_article(derived)), output_format, None)
         return
     with _output_file(output, inputs=(source, derived)) as handle:
@@ -175,8 +175,15 @@ def _output_file(
     ``output`` as a symbolic link replaces the file it points to; a device or FIFO (``/dev/stdout``)
     is written directly; so is an existing file in a folder where no temporary file can be made.
     """
-    if output == "-":
+    if output in ("-", "/dev/stdout"):  # /dev/stdout may be a pipe, or a file the shell opened to append
         yield sys.stdout
+        return
+    if output == "/dev/stderr":
+        yield sys.stderr
+        return
+    given = Path(output)
+    if given.exists() and not given.is_file() and not given.is_dir():  # a device or FIFO: nothing to replace
+        yield from _write_directly(output, given)
         return
     target = Path(os.path.realpath(output))  # through a symbolic link, to the file it points to
     for name in inputs:
@@ -184,15 +191,14 @@ def _output_file(
             raise OutputError(f"--output {output} is also an input; write the result to another file")
     if target.is_dir():
         raise OutputError(f"cannot write {output}: it is a folder")
-    if target.exists() and not target.is_file():  # a device or FIFO: there is nothing to replace
-        yield from _write_directly(output, target)
-        return
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
             "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
         )
     except OSError as error:
-        if target.is_file() and os.access(target, os.W_OK):
+        # A writable file in a folder we cannot write: overwritten in place. Not in batch mode, where
+        # the file could be one of the articles still to be read.
+        if inputs_read is None and target.is_file() and os.access(target, os.W_OK):
             yield from _write_directly(output, target)
             return
         raise OutputError(f"cannot write {output}: {error.strerror}") from None

@@ -415,3 +415,36 @@ def test_an_empty_pairs_file_says_so(tmp_path):
     result = CliRunner().invoke(cli, ["compare", "--pairs", str(pairs), "--format", "json", "--lexical-only"])
     assert result.exit_code == 0 and result.stdout == ""
     assert "holds no pairs (every line is blank)" in result.stderr
+
+
+def test_output_to_dev_stdout_appends_to_what_the_shell_opened(tmp_path, examples):
+    log = tmp_path / "log.txt"
+    log.write_text("EARLIER\n")
+    wire, copy = str(examples / "wire-original.txt"), str(examples / "copy-light-edit.txt")
+    command = [sys.executable, "-m", "retold.cli", "compare", wire, copy, "--lexical-only", "--no-facts"]
+    with open(log, "a") as handle:  # as `>> log.txt` does
+        done = subprocess.run([*command, "--format", "json", "-o", "/dev/stdout"], stdout=handle, check=False)
+    assert done.returncode == 0
+    earlier, result = log.read_text().split("\n", 1)
+    assert earlier == "EARLIER" and json.loads(result)["verdict"]["label"] == "wholly_derived"
+
+
+def test_pairs_output_in_a_folder_without_write_access_is_refused_not_truncated(
+    tmp_path, examples, monkeypatch
+):
+    article = tmp_path / "art.txt"
+    article.write_text((examples / "copy-light-edit.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    before = article.read_text(encoding="utf-8")
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"id": "p1", "source": {"path": str(examples / "wire-original.txt")},
+                                 "derived": {"path": str(article)}}) + "\n")  # fmt: skip
+
+    def no_temporary_file(*args, **kwargs):  # as in a folder the user may not write
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("retold.cli.tempfile.NamedTemporaryFile", no_temporary_file)
+    result = invoke(
+        "compare", "--pairs", str(pairs), "--format", "json", "--lexical-only", "-o", str(article)
+    )
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert article.read_text(encoding="utf-8") == before
