@@ -621,11 +621,14 @@ def pairs_command(db: str, min_reuse: float, fmt: str) -> None:
         retold pairs --db news.db --min-reuse 0.5 --format csv > pairs.csv
     """
     import csv
+    import itertools
     import json
 
     from retold.collection import PAIR_FIELDS, Collection
 
     rows = Collection(db).pairs(min_reuse=min_reuse)
+    first = next(rows, None)  # opens the store: a missing or damaged one fails before any output
+    rows = itertools.chain([first], rows) if first is not None else iter(())
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -788,7 +789,7 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
                     )
                     return
                 try:
-                    html = body.decode("utf-8", errors="replace")
+                    html = _decode_warc_body(body, content_type)
                     yield article_from_html(html, id=url or f"{name}#{count}", url=url)
                 except InputError as error:
                     yield InputError(f"{name} record {count} ({url}): {error}")
@@ -811,6 +812,28 @@ def _read_warc(path: str) -> Iterator[Article | InputError]:
             f"{name} is truncated or corrupt: record {count + 1} could not be read; "
             + (f"the {count} records before it were read" if count else "no record was read")
         )
+
+
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.I)
+
+
+def _decode_warc_body(body: bytes, content_type: str) -> str:
+    """A WARC response body as text: UTF-8 if it is, else the charset the HTTP header or the page's
+    <meta> declares (as for an HTML file), else UTF-8 with bad bytes replaced."""
+    from retold.read import declared_html_charset
+
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    header = _HTTP_CHARSET.search(content_type)
+    for charset in (header.group(1) if header else None, declared_html_charset(body[:4096])):
+        if charset:
+            try:
+                return body.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return body.decode("utf-8", errors="replace")
 
 
 def _provisional_order(x: StoredArticle, y: StoredArticle) -> tuple[StoredArticle, StoredArticle]:

@@ -496,7 +496,7 @@ def _decode(data: bytes, name: str) -> str:
         sample = data[:SNIFF_BYTES]
         if sum(b >= 0x80 for b in sample) > BINARY_HIGH_SHARE * len(sample):
             raise InputError(f"{name} looks like a binary file, not an article") from None
-        declared = _declared_html_charset(sample)
+        declared = declared_html_charset(sample)
         if declared is not None:  # an HTML page that says what it is written in (iso-8859-1, cp1252...)
             try:
                 return data.decode(declared)
@@ -512,7 +512,7 @@ def _decode(data: bytes, name: str) -> str:
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._-]{2,40})", re.I)
 
 
-def _declared_html_charset(head: bytes) -> str | None:
+def declared_html_charset(head: bytes) -> str | None:
     """The charset an HTML page declares in a <meta> tag, when Python knows it and it is not UTF-8."""
     match = _META_CHARSET.search(head)
     if match is None:
@@ -787,8 +787,9 @@ def article_from_record(
     return article
 
 
-# An ISO 639-1/639-3 code, optionally with a region or script ("en", "pt-BR", "zh-Hant").
-_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,4})?")
+# An ISO 639-1 code, optionally with a region or script ("en", "pt-BR", "zh-Hant"), as the rest of retold
+# names languages; three-letter codes ("eng", "und") are kept in extra and the language is guessed.
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z0-9]{2,4})?")
 
 
 # The JSON files read_article is reading, outermost first, as (real path, name as given).
@@ -1012,7 +1013,7 @@ _ZONES = {
     "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600, "BST": 3600, "CET": 3600, "CEST": 2 * 3600,
     "EET": 2 * 3600, "EEST": 3 * 3600, "JST": 9 * 3600, "AEST": 10 * 3600, "AEDT": 11 * 3600,
 }  # fmt: skip
-_ZONE_NAME = re.compile(r"\d\s*(?:[AaPp]\.?[Mm]\.?)?\s*\(?[A-Z]{2,5}\)?\s*$")
+_ZONE_NAME = re.compile(r"\d\s*(?:[AaPp]\.?[Mm]\.?)?\s*\(?(?!(?:AM|PM)\b)[A-Z]{2,5}\)?\s*$")
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
 
 

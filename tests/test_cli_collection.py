@@ -200,3 +200,8 @@ def test_find_table_shows_long_ids_whole_at_80_columns(tmp_path):
     assert result.exit_code == 0, result.output
     cells = "".join(line.split("│")[2].strip() for line in result.stdout.splitlines() if line.count("│") > 3)
     assert long_id in cells and "…" not in result.stdout
+
+
+def test_pairs_csv_writes_nothing_when_the_store_cannot_be_read(tmp_path):
+    result = CliRunner().invoke(cli, ["pairs", "--db", str(tmp_path / "nope.db"), "--format", "csv"])
+    assert result.exit_code == 1 and result.stdout == "" and "does not exist" in result.stderr

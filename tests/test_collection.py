@@ -223,6 +223,30 @@ def _warc(records: list[tuple[str, str]]) -> bytes:
     return out.getvalue()
 
 
+def test_warc_pages_in_latin1_are_read_in_their_declared_charset(tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    body = "<p>Le café de la gare a rouvert après trois mois de travaux, a annoncé la mairie mardi.</p>" * 3
+    page = f"<html><head><title>Café</title></head><body><article>{body}</article></body></html>"
+    for url, charset in (("https://a.example/1", "; charset=iso-8859-1"), ("https://a.example/2", "")):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html{charset}")], protocol="HTTP/1.0")
+        html = page if charset else page.replace("<head>", '<head><meta charset="iso-8859-1">')
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(html.encode("latin-1")), http_headers=headers
+        )
+        writer.write_record(record)
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(out.getvalue())
+    collection = Collection(tmp_path / "c.db")
+    collection.add([path])
+    with Store(tmp_path / "c.db") as store:
+        texts = [store.articles([doc])[doc].text for doc in (1, 2)]
+    assert all("café" in t and "après" in t for t in texts)  # by the HTTP header, then by <meta>
+
+
 def test_warc_with_truncated_record_keeps_what_is_readable(tmp_path):
     data = _warc([("https://wire.example/dam", WIRE), ("https://paper.example/dam", COPY)])
     cut = data[: len(data) - 300]  # the second record loses its end

@@ -685,6 +685,8 @@ def test_large_text_reads_and_finds_edges(tmp_path: Path) -> None:
         ("2025-11-03 19:05 CST", "2025-11-03"),
         # Day and month that could be either way round: only the year is certain.
         ("03/11/2025", "2025"),
+        ("March 3, 2025 10:00 PM", "2025-03-03T22:00:00"),  # PM is no zone
+        ("2025-03-03 10:00 AM", "2025-03-03T10:00:00"),
         ("13/11/2025", "2025-11-13"),
     ],
 )
@@ -793,3 +795,5 @@ def test_a_records_language_is_used_not_guessed() -> None:
     assert article_from_record({"text": "The vote passed.", "language": "pt-BR"}, where="w").language == "pt"
     named = article_from_record({"text": "The vote passed.", "language": "English"}, where="w")
     assert named.language is None and named.extra["language"] == "English"  # not a code: kept, then guessed
+    for code in ("eng", "und", "mul"):
+        assert article_from_record({"text": "The vote passed.", "language": code}, where="w").language is None
