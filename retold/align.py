@@ -22,7 +22,7 @@ import numpy as np
 import regex
 
 from retold.article import Article, Span
-from retold.segment import Sentence
+from retold.segment import INVISIBLE_CHARACTERS, Sentence
 from retold.similarity import PairScorer, SentenceFeatures, normalize, pair_features, word_edit_similarity
 
 PassageLabel = Literal["verbatim", "edited", "paraphrased", "added", "dropped"]
@@ -105,7 +105,9 @@ MAX_GROUP_SIDE = 6
 
 # A word, or one visible character; invisible ones (zero-width space, word joiner, BOM, soft hyphen) are
 # no token, so a copy that carries them diffs as equal (they stay in the pieces' text).
-_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.,][\p{L}\p{M}\p{N}]+)*|[^\s\u200b\u2060\ufeff\u00ad]")
+_TOKEN = regex.compile(
+    rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:['’.,][\p{{L}}\p{{M}}\p{{N}}]+)*|[^\s{INVISIBLE_CHARACTERS}]"
+)
 
 
 @dataclass(slots=True)

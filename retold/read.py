@@ -32,6 +32,7 @@ from typing import Any
 
 from retold.article import Article, Boilerplate, BoilerplateKind, Span
 from retold.errors import EmptyInputError, InputError
+from retold.segment import INVISIBLE_CHARACTERS
 
 __all__ = [
     "article_from_html",
@@ -1134,7 +1135,7 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None) -> list[
 
 # No-break, narrow, figure and thin spaces, and the invisible zero-width ones, as a plain space: for
 # matching only (a copy pasted through a CMS often carries them).
-SPACE_LIKE = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f\u200b\u2060\ufeff", " "))
+SPACE_LIKE = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f" + INVISIBLE_CHARACTERS, " "))
 
 
 def _dateline_length(line: str) -> int:

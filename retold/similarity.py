@@ -25,7 +25,7 @@ import regex
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from retold.segment import word_spans
+from retold.segment import INVISIBLE_CHARACTERS, word_spans
 
 # Function words of English news: overlap in these says little about shared content. Only used to
 # weight English pairs; for other languages the plain word sets are used.
@@ -119,12 +119,11 @@ STOPWORDS = frozenset(
 _DIGIT = regex.compile(r"\p{Nd}")
 _QUOTES = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
-    # Invisible characters a CMS or a copy-paste leaves in (zero-width space, word joiner, BOM, soft
-    # hyphen): an exact copy that carries them is still the same wording.
-    | dict.fromkeys("\u200b\u2060\ufeff\u00ad", None)
+    # An exact copy that carries invisible characters is still the same wording.
+    | dict.fromkeys(INVISIBLE_CHARACTERS, None)
 )
 
-_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\ufeff\u00ad", None))
+_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS, None))
 
 FEATURES = (
     "cosine",

@@ -337,15 +337,12 @@ class Store:
     def earlier_versions(self, ids: Sequence[str]) -> dict[str, dict[str, int]]:
         """``id -> {content_hash: doc}`` of the versions of each id that are not current."""
         found: dict[str, dict[str, int]] = {}
-        for lo in range(0, len(ids), 500):
-            chunk = list(ids[lo : lo + 500])
-            marks = ",".join("?" * len(chunk))
-            for id_, doc, content_hash in self.db.execute(
-                f"SELECT id, doc, content_hash FROM articles WHERE current = 0 AND id IN ({marks})"
-                " ORDER BY version",
-                chunk,
-            ):
-                found.setdefault(id_, {})[content_hash] = doc  # the latest version with that text wins
+        rows = self._select_in(
+            "SELECT id, doc, content_hash FROM articles WHERE current = 0 AND id IN ({}) ORDER BY version",
+            ids,
+        )
+        for id_, doc, content_hash in rows:
+            found.setdefault(id_, {})[content_hash] = doc  # the latest version with that text wins
         return found
 
     def make_current(self, doc: int, band_keys: np.ndarray) -> None:
@@ -409,15 +406,8 @@ class Store:
 
     def last_versions(self, ids: Sequence[str]) -> dict[str, int]:
         """``id -> highest version number stored`` (not always the current one: see make_current)."""
-        found: dict[str, int] = {}
-        for lo in range(0, len(ids), 500):
-            chunk = list(ids[lo : lo + 500])
-            marks = ",".join("?" * len(chunk))
-            for id_, version in self.db.execute(
-                f"SELECT id, MAX(version) FROM articles WHERE id IN ({marks}) GROUP BY id", chunk
-            ):
-                found[id_] = int(version)
-        return found
+        rows = self._select_in("SELECT id, MAX(version) FROM articles WHERE id IN ({}) GROUP BY id", ids)
+        return {id_: int(version) for id_, version in rows}
 
     def mark_compared(self, docs: Sequence[int]) -> None:
         self.db.executemany("UPDATE articles SET state = 'compared' WHERE doc = ?", [(d,) for d in docs])
