@@ -375,13 +375,18 @@ def test_output_dash_is_standard_output(examples):
     assert result.exit_code == 0 and json.loads(result.stdout)["verdict"]["label"] == "wholly_derived"
 
 
-def test_pairs_output_that_is_an_article_of_the_pairs_file_is_not_replaced(tmp_path, examples):
+def _pairs_file_naming_an_article(tmp_path, examples):
+    """(an article file, a pairs file whose one line reads it as the derived side, the article's text)."""
     article = tmp_path / "art.txt"
     article.write_text((examples / "copy-light-edit.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    before = article.read_text(encoding="utf-8")
     pairs = tmp_path / "pairs.jsonl"
     pairs.write_text(json.dumps({"id": "p1", "source": {"path": str(examples / "wire-original.txt")},
                                  "derived": {"path": str(article)}}) + "\n")  # fmt: skip
+    return article, pairs, article.read_text(encoding="utf-8")
+
+
+def test_pairs_output_that_is_an_article_of_the_pairs_file_is_not_replaced(tmp_path, examples):
+    article, pairs, before = _pairs_file_naming_an_article(tmp_path, examples)
     result = invoke(
         "compare", "--pairs", str(pairs), "--format", "json", "--lexical-only", "-o", str(article)
     )
@@ -432,12 +437,7 @@ def test_output_to_dev_stdout_appends_to_what_the_shell_opened(tmp_path, example
 def test_pairs_output_in_a_folder_without_write_access_is_refused_not_truncated(
     tmp_path, examples, monkeypatch
 ):
-    article = tmp_path / "art.txt"
-    article.write_text((examples / "copy-light-edit.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    before = article.read_text(encoding="utf-8")
-    pairs = tmp_path / "pairs.jsonl"
-    pairs.write_text(json.dumps({"id": "p1", "source": {"path": str(examples / "wire-original.txt")},
-                                 "derived": {"path": str(article)}}) + "\n")  # fmt: skip
+    article, pairs, before = _pairs_file_naming_an_article(tmp_path, examples)
 
     def no_temporary_file(*args, **kwargs):  # as in a folder the user may not write
         raise PermissionError(13, "Permission denied")
