@@ -1105,13 +1105,13 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None) -> list[
     """
     end = len(text) if end is None else min(end, len(text))
     found: dict[int, Boilerplate] = {}
-    # Matched on a copy with no-break and invisible spaces made plain, one character for one, so that the
-    # offsets stay those of ``text`` (the spans keep the characters as written).
-    scan = text.translate(SPACE_LIKE)
-
+    # Lines are matched with no-break and invisible spaces made plain, one character for one, so that the
+    # offsets stay those of ``text`` (the spans keep the characters as written). Only the lines looked at
+    # are translated: the cost must not grow with the text.
     content_line_seen = False
     for line_start, line_end in _head_lines(text, start, end):
-        line = scan[line_start:line_end] if line_end - line_start <= MAX_BOILERPLATE_LINE else ""
+        too_long = line_end - line_start > MAX_BOILERPLATE_LINE
+        line = "" if too_long else text[line_start:line_end].translate(SPACE_LIKE)
         if line and _BYLINE.fullmatch(line):
             found[line_start] = _boilerplate(text, "byline", line_start, line_end)
             continue
@@ -1120,7 +1120,9 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None) -> list[
             continue
         if not content_line_seen:
             content_line_seen = True
-            length = _dateline_length(scan[line_start : min(line_end, line_start + 200)])
+            length = _dateline_length(
+                text[line_start : min(line_end, line_start + 200)].translate(SPACE_LIKE)
+            )
             if length:
                 found[line_start] = _boilerplate(text, "dateline", line_start, line_start + length)
         break
@@ -1128,7 +1130,7 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None) -> list[
     for line_start, line_end in _tail_lines(text, start, end):
         if line_start in found or line_end - line_start > MAX_BOILERPLATE_LINE:
             continue
-        if _is_credit(scan[line_start:line_end]):
+        if _is_credit(text[line_start:line_end].translate(SPACE_LIKE)):
             found[line_start] = _boilerplate(text, "credit", line_start, line_end)
     return [found[key] for key in sorted(found)]
 
