@@ -1030,11 +1030,11 @@ _BYLINE = re.compile(
 )
 _BYLINE_PREFIX = re.compile(r"^(?i:by)\s+")
 
-_AGENCY = r"\((?:[A-Za-z][\w.&'’-]*(?:[ \t][A-Z][\w.&'’-]*){0,3})\)"
+_AGENCY = r"\((?:[A-Za-z][\w.&'’-]*(?:[ \t]+[A-Z][\w.&'’-]*){0,3})\)"
 _DAY_DATE = rf"(?:{_MONTHS}[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?|\d{{1,2}}[ \t]+{_MONTHS}(?:[ \t]+\d{{4}})?)"
 _DASH = r"(?:—|–|--?(?=[ \t])|:(?=[ \t]))"
 _CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:[ \t]+[A-Z][A-Z.'’-]+){0,3}"
-_TITLE_PLACE = r"[A-Z][a-z.'’-]+(?:[ \t-][A-Z][a-z.'’-]+){0,2}"
+_TITLE_PLACE = r"[A-Z][a-z.'’-]+(?:(?:[ \t]+|-)[A-Z][a-z.'’-]+){0,2}"
 _REGION = rf"(?:,[ \t]*(?:{_TITLE_PLACE}|{_CAPS_PLACE}))"
 # "BAGHDAD (AP) — ", "LONDON, March 3 (Reuters) - ", "WASHINGTON — ", "NEW YORK: ", "Paris, France —".
 # An all-caps place may stand alone before the dash; a Title-case one needs a region, a date or an

@@ -730,6 +730,16 @@ def test_a_dateline_with_no_break_spaces_is_boilerplate() -> None:
     ]
 
 
+@pytest.mark.parametrize("space", [" \u200b", "\u200b ", "  "])
+def test_a_dateline_with_doubled_or_invisible_spaces_is_boilerplate(space: str) -> None:
+    # A CMS that puts a zero-width space after every space leaves two spaces' worth between words once
+    # the invisible one is read as a space; the agency and a Title-case place must still match.
+    for opening in ("PORT ELIAS, Nov. 3 (Meridian Wire) — ", "Port Elias, Nov. 3 (Meridian Wire) — "):
+        dateline = opening.replace(" ", space)
+        article = article_from_text(dateline + "The dam broke on Monday.\n\nFour died.\n")
+        assert [(b.kind, b.span.text) for b in article.boilerplate] == [("dateline", dateline)]
+
+
 def test_content_sniffing_on_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     def from_stdin(data: str) -> Article:
         monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8"))))
