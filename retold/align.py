@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -103,16 +102,6 @@ SAME_TEXT_CANDIDATES = 4
 # A group larger than this on either side is a chain of look-alike sentences (lists, repeated
 # boilerplate), not one rewrite: it is cut back to its mutual-best links.
 MAX_GROUP_SIDE = 6
-
-# A sentence that takes the place of another between two aligned passages (a wire update's new lead,
-# "... rose to seven overnight, and eight people remain missing", in place of "... killing at least four
-# people and leaving 11 missing") is linked to it at this lower feature probability. On STS-B news *train*
-# pairs, 0.25 keeps 91% of those rated 3-3.5 ("roughly equivalent, but some important information
-# differs") against 73% at the scorer's own threshold; the slot is the extra evidence. Only gaps of at
-# most SAME_SLOT_MAX_GAP unaligned sentences on each side, next to at least one aligned passage, count:
-# in two independent reports the gaps between chance links are long.
-SAME_SLOT_MIN_PROBABILITY = 0.25
-SAME_SLOT_MAX_GAP = 3
 
 # A word, or one visible character; invisible ones (zero-width space, word joiner, BOM, soft hyphen) are
 # no token, so a copy that carries them diffs as equal (they stay in the pieces' text).
@@ -381,7 +370,6 @@ def align_passages(
             edges.add((i, j))
 
     edges |= _split_and_merge_links(src, der, edges, probability, scorer)
-    edges |= _same_slot_links(n, m, edges, probability)
 
     passages: list[Passage] = []
     aligned_source: set[int] = set()
@@ -595,72 +583,6 @@ def _split_and_merge_links(
             linked_one.add(index)
             partners.setdefault((key, index), set()).add(counterpart)
             partners[(other_key, counterpart)].add(index)
-    return added
-
-
-def _in_order_chain(edges: set[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest chain of links increasing on both sides (the rewrite's backbone, moved passages aside)."""
-    ordered = sorted(edges, key=lambda e: (e[0], -e[1]))  # equal i: larger j first, so one i is used once
-    tails: list[int] = []  # tails[k]: smallest derived index ending a chain of k + 1 links
-    tail_edge: list[int] = []
-    previous: list[int] = [-1] * len(ordered)
-    for index, (_, j) in enumerate(ordered):
-        k = bisect.bisect_left(tails, j)
-        if k == len(tails):
-            tails.append(j)
-            tail_edge.append(index)
-        else:
-            tails[k], tail_edge[k] = j, index
-        previous[index] = tail_edge[k - 1] if k else -1
-    chain: list[tuple[int, int]] = []
-    index = tail_edge[-1] if tail_edge else -1
-    while index >= 0:
-        chain.append(ordered[index])
-        index = previous[index]
-    return chain[::-1]
-
-
-def _same_slot_links(
-    n: int, m: int, edges: set[tuple[int, int]], probability: dict[tuple[int, int], float]
-) -> set[tuple[int, int]]:
-    """Links between unaligned sentences that sit in the same short gap of the aligned backbone.
-
-    Between two consecutive links of the in-order chain (or a link and the start or end of both texts),
-    the unaligned source sentences and the unaligned derived sentences are the ones the rewrite replaced
-    and the ones it put there. A pair there scoring at least SAME_SLOT_MIN_PROBABILITY is linked, best
-    first and one to one: the position is evidence the sentence-pair scorer does not see.
-    """
-    chain = _in_order_chain(edges)
-    if not chain:
-        return set()
-    linked_source = {i for i, _ in edges}
-    linked_derived = {j for _, j in edges}
-    added: set[tuple[int, int]] = set()
-    bounds = [(-1, -1), *chain, (n, m)]
-    for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
-        gap_source = [i for i in range(i0 + 1, i1) if i not in linked_source]
-        gap_derived = [j for j in range(j0 + 1, j1) if j not in linked_derived]
-        if not gap_source or not gap_derived:
-            continue
-        if len(gap_source) > SAME_SLOT_MAX_GAP or len(gap_derived) > SAME_SLOT_MAX_GAP:
-            continue
-        scored = sorted(
-            (
-                (probability[(i, j)], i, j)
-                for i in gap_source
-                for j in gap_derived
-                if probability.get((i, j), 0.0) >= SAME_SLOT_MIN_PROBABILITY
-            ),
-            reverse=True,
-        )
-        used_source: set[int] = set()
-        used_derived: set[int] = set()
-        for _, i, j in scored:
-            if i in used_source or j in used_derived:
-                continue
-            added.add((i, j))
-            used_source.add(i)
-            used_derived.add(j)
     return added
 
 

@@ -227,7 +227,6 @@ class _PassageIndex:
 
     def __init__(self, passages: list[Passage]) -> None:
         self.ranges: dict[Side, list[tuple[int, int, int, bool]]] = {"source": [], "derived": []}
-        self.labels = {passage.id: passage.label for passage in passages}
         for passage in passages:
             aligned = passage.label in ALIGNED_LABELS
             for span in passage.source:
@@ -665,15 +664,7 @@ def diff_numbers(
         peers_s = [s for s in left_source if s.kind == d.kind and source_passage(s) == passage]
         peers_d = [x for x in left_derived if x.kind == d.kind and derived_passage(x) == passage]
         unit = _word_after(derived_text, d)
-        chosen = None
-        # The same word after the number pairs it only where the wording was kept (an edited or verbatim
-        # passage) or it is the only one of its kind on both sides. A paraphrased passage re-orders its
-        # figures: a wire update's new lead, "rose to seven overnight, and eight people remain missing",
-        # paired "at least four people" with "eight people" by the word "people".
-        if locate.labels.get(passage) != "paraphrased" or (len(peers_s) == 1 and len(peers_d) == 1):
-            chosen = next(
-                (s for s in peers_s if unit is not None and _word_after(source_text, s) == unit), None
-            )
+        chosen = next((s for s in peers_s if unit is not None and _word_after(source_text, s) == unit), None)
         # Plain counts need the same word after them: on the AI-rephrased set the lone-peer rule paired
         # "A 34-year-old man" with "Two individuals" and "53-47 percent" with "30 years ago".
         if chosen is None and d.kind != "number" and len(peers_s) == 1 and len(peers_d) == 1:

@@ -429,39 +429,3 @@ def test_invisible_characters_do_not_change_the_wording(lexical_comparer):
     result = lexical_comparer.compare(text, copy)
     assert [p.label for p in result.passages] == ["verbatim", "verbatim"]
     assert word_diff("heavy rain", "heavy\u200b rain") == [("equal", "heavy\u200b rain")]
-
-
-def test_a_wire_update_s_new_lead_is_aligned_with_the_lead_it_replaces(comparer, examples):
-    # "... rose to seven overnight, and eight people remain missing" scores under the scorer's threshold
-    # against "... killing at least four people and leaving 11 missing"; it takes the old lead's place
-    # before the first copied paragraph, and that slot links them.
-    from retold.read import read_article
-
-    result = comparer.compare(
-        read_article(examples / "wire-original.txt"), read_article(examples / "wire-update.txt")
-    )
-    lead = passage_with(result, "derived", "rose to seven overnight")
-    assert lead.label == "paraphrased"
-    assert [s.text[:40] for s in lead.source] == ["An earthen dam above the Calder Valley g"]
-    # the update's two new sentences after it stay added
-    assert passage_with(result, "derived", "Three bodies were recovered").label == "added"
-    assert passage_with(result, "derived", "Rescuers found three people").label == "added"
-
-
-def test_same_slot_links_need_a_short_gap_next_to_an_aligned_passage():
-    from retold.align import SAME_SLOT_MAX_GAP, SAME_SLOT_MIN_PROBABILITY, _same_slot_links
-
-    low = SAME_SLOT_MIN_PROBABILITY + 0.05
-    # anchors 0-0 and 2-2; source 1 and derived 1 sit between them
-    assert _same_slot_links(3, 3, {(0, 0), (2, 2)}, {(1, 1): low}) == {(1, 1)}
-    # under the floor: nothing
-    assert _same_slot_links(3, 3, {(0, 0), (2, 2)}, {(1, 1): SAME_SLOT_MIN_PROBABILITY - 0.01}) == set()
-    # no aligned passage at all (two one-sentence texts, or two independent reports): nothing
-    assert _same_slot_links(1, 1, set(), {(0, 0): low}) == set()
-    # a gap longer than SAME_SLOT_MAX_GAP on one side: nothing
-    wide = SAME_SLOT_MAX_GAP + 1
-    n, m = 2 + wide, 3
-    assert _same_slot_links(n, m, {(0, 0), (n - 1, 2)}, {(1, 1): low}) == set()
-    # one to one, best first; a pair across an anchor is not in one slot
-    probability = {(1, 1): low, (1, 2): low + 0.1, (2, 2): low, (4, 1): low + 0.2}
-    assert _same_slot_links(5, 4, {(0, 0), (3, 3)}, probability) == {(1, 2)}
