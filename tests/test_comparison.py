@@ -147,3 +147,45 @@ def test_short_articles_are_always_read_whole(comparer):
         "The striker signed a three-year contract with the club. He scored twice in his first match.",
     )
     assert result.method == "semantic", result.notes
+
+
+# A wire update swaps a sentence between two copied paragraphs for a new one on the same subject. The
+# new sentence is `added` and the old one `dropped`: linked as one passage (as a "same slot" rule once
+# did), the facts stage would pair them and report a fresh quote as altered, another day as a changed
+# date, another speaker as a changed attribution.
+SWAPS = {
+    "a new quote from the same speaker": (
+        '"The water came through Lowmill in less than twenty minutes. Some people simply had no time to '
+        'reach high ground," Brandt said.',
+        '"The boats came back to Lowmill at first light. Some of the people we reached had spent the night '
+        'on their roofs," Brandt said.',
+    ),
+    "another forecast": (
+        "Forecasters expect more rain on Tuesday night, though less than fell over the weekend.",
+        "Forecasters said dry weather was expected from Thursday, with sunshine over the weekend.",
+    ),
+    "another speaker's claim": (
+        "Fire Chief Daniel Brandt said crews had pulled 63 people from rooftops and upper floors by midday, "
+        "using six boats and a helicopter lent by the coast guard.",
+        "Police said crews had pulled looters from empty houses by midday, using a helicopter lent by the "
+        "coast guard.",
+    ),
+}
+
+
+@pytest.mark.parametrize("swap", list(SWAPS))
+def test_a_new_sentence_in_place_of_an_old_one_is_added_not_a_changed_fact(examples, swap):
+    pytest.importorskip("spacy", reason="the facts stage needs spaCy")
+    old, new = SWAPS[swap]
+    text = (examples / "wire-original.txt").read_text(encoding="utf-8")
+    assert old in text
+    result = retold.compare(
+        read_article(examples / "wire-original.txt"), article_from_text(text.replace(old, new))
+    )
+    assert [p.label for p in result.passages if any(new[:40] in s.text for s in p.derived)] == ["added"]
+    facts = result.facts.to_dict()
+    assert [
+        q["status"] for q in facts["quotes"] if q["status"] not in ("unchanged", "dropped", "added")
+    ] == []
+    assert [n for n in facts["numbers"] if n["status"] == "changed"] == []
+    assert [a for a in facts["attributions"] if a["status"] == "changed"] == []

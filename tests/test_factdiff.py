@@ -18,9 +18,9 @@ SOURCE = (
 )
 
 
-def _passage(source: Article, derived: Article, pid: int = 0) -> Passage:
+def _passage(source: Article, derived: Article, pid: int = 0, label: str = "edited") -> Passage:
     return Passage(
-        "edited",
+        label,
         0.9,
         [Span(0, len(source.text), source.text)],
         [Span(0, len(derived.text), derived.text)],
@@ -77,6 +77,23 @@ def test_changed_number_and_weekday_within_a_passage():
         if n.status == "changed"
     }
     assert changed == {("Twelve", "Fifteen"), ("Thursday", "Wednesday")}
+
+
+def test_two_changed_figures_in_a_paraphrased_passage():
+    # The same word after one figure pairs it ("2,300 people" / "3,200 people"); the one left on each
+    # side then pairs by the words around it.
+    source = Article(
+        "About 2,300 people were evacuated from the valley, and 140 were being housed in a sports hall "
+        "in Port Elias, the provincial emergency office said."
+    )
+    derived = Article(
+        "The provincial emergency office said 3,200 people had been moved out of the valley, with 410 "
+        "being housed in a sports hall in Port Elias."
+    )
+    passages = [_passage(source, derived, 0, label="paraphrased")]
+    numbers = compare_facts(source, derived, passages, language="en").numbers
+    changed = sorted((n.source.span.text, n.derived.span.text) for n in numbers if n.status == "changed")
+    assert changed == [("140", "410"), ("2,300", "3,200")]
 
 
 def test_numbers_outside_aligned_passages_are_added_or_dropped_not_changed():
