@@ -154,11 +154,11 @@ _QUOTE_CLOSERS = frozenset("\"'\u2019\u201d\u00bb\u203a")
 _WHITESPACE = regex.compile(r"\s*")
 # Characters that never start a sentence: closing quotes/brackets and clause punctuation.
 _NEVER_STARTS = regex.compile(r"[\p{Pe}\p{Pf},;:\u2019\u201d%]")
-# Separators left between a cut-off dateline/byline and the text: "BAGHDAD (Wire) — The ...".
 # Characters that take no room and carry no meaning in a copy (zero-width space, word joiner, BOM, soft
 # hyphen), which a CMS or a copy-paste leaves in: comparisons look through them, offsets keep them.
 # (Zero-width joiners are left alone: Persian and Indic words need them.)
 INVISIBLE_CHARACTERS = "\u200b\u2060\ufeff\u00ad"
+# Separators left between a cut-off dateline/byline and the text: "BAGHDAD (Wire) — The ...".
 _SEPARATORS_AFTER_BOILERPLATE = regex.compile(r"[\s\p{Pd}:|•·,]*")
 
 
