@@ -1108,7 +1108,6 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None) -> list[
     # Lines are matched with no-break and invisible spaces made plain, one character for one, so that the
     # offsets stay those of ``text`` (the spans keep the characters as written). Only the lines looked at
     # are translated: the cost must not grow with the text.
-    content_line_seen = False
     for line_start, line_end in _head_lines(text, start, end):
         too_long = line_end - line_start > MAX_BOILERPLATE_LINE
         line = "" if too_long else text[line_start:line_end].translate(SPACE_LIKE)
@@ -1118,13 +1117,14 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None) -> list[
         if line and _is_credit(line):
             found[line_start] = _boilerplate(text, "credit", line_start, line_end)
             continue
-        if not content_line_seen:
-            content_line_seen = True
-            length = _dateline_length(
-                text[line_start : min(line_end, line_start + 200)].translate(SPACE_LIKE)
-            )
-            if length:
-                found[line_start] = _boilerplate(text, "dateline", line_start, line_start + length)
+        # The first content line is the only one that can open with a dateline; a dateline is short, so
+        # a long line's first 200 characters are enough.
+        head = (
+            line[:200] if line else text[line_start : min(line_end, line_start + 200)].translate(SPACE_LIKE)
+        )
+        length = _dateline_length(head)
+        if length:
+            found[line_start] = _boilerplate(text, "dateline", line_start, line_start + length)
         break
 
     for line_start, line_end in _tail_lines(text, start, end):
