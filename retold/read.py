@@ -1030,7 +1030,10 @@ _BYLINE = re.compile(
 )
 _BYLINE_PREFIX = re.compile(r"^(?i:by)\s+")
 
-_AGENCY = r"\((?:[A-Za-z][\w.&'’-]*(?:[ \t]+[A-Z][\w.&'’-]*){0,3})\)"
+# "(Reuters)", "(AP)", "(Kyodo News)"; a lower-case name only from agencies that write theirs so, since a
+# Title-case line followed by "(pictured) —" or "(explained) —" is a sentence or a heading, not a dateline.
+_LOWERCASE_AGENCIES = r"dpa|apa|sda|epd|kna|dts|ots|afp|efe|ansa|lusa|tt|ntb|anp|belga|ctk|pap"
+_AGENCY = rf"\((?:(?:[A-Z][\w.&'’-]*|(?:{_LOWERCASE_AGENCIES})\b)(?:[ \t]+[A-Z][\w.&'’-]*){{0,3}})\)"
 _DAY_DATE = rf"(?:{_MONTHS}[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?|\d{{1,2}}[ \t]+{_MONTHS}(?:[ \t]+\d{{4}})?)"
 _DASH = r"(?:—|–|--?(?=[ \t])|:(?=[ \t]))"
 _CAPS_PLACE = r"[A-Z][A-Z.'’-]+(?:[ \t]+[A-Z][A-Z.'’-]+){0,3}"

@@ -243,6 +243,9 @@ CONTENT_SENTENCES = [
     "The Smiths followed us on the walk home.",
     "Dozens of families said every volunteer helped.",
     "US officials - speaking on Monday - said talks would go on.",
+    # A Title-case start and a lower-case word in brackets: a caption or a heading, not "Berlin (dpa) -".
+    "Jane Smith (pictured) - said she would stand again.",
+    "Climate Talks (explained) — what the deal means for farmers.",
 ]
 
 
