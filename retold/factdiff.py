@@ -81,7 +81,7 @@ class QuoteFinding:
         }
         if self.diff is not None:
             data["diff"] = [{"op": op, "text": text} for op, text in self.diff]
-        if self.status == "moved":
+        if self.status == "moved" or self.source_speaker is not None:
             data["source_speaker"] = self.source_speaker
         return data
 
@@ -449,9 +449,10 @@ def _classify_quote(
     if match.matched < 2 or match.shared < needed or not (same_speaker or same_passage):
         return QuoteFinding("added", quote.speaker, None, quote, passage)
     diff = _word_diff(match.source.span.text, quote.span.text)
-    if same_speaker is False:
-        return QuoteFinding("moved", speaker, original, quote, passage, diff, original.speaker)
-    return QuoteFinding("altered", speaker, original, quote, passage, diff)
+    # Words changed and given to someone else: the changed words are the more serious finding (a cut
+    # "not" reverses what was said), so the status is `altered`, and `source_speaker` keeps the move.
+    source_speaker = original.speaker if same_speaker is False else None
+    return QuoteFinding("altered", speaker, original, quote, passage, diff, source_speaker)
 
 
 def _word_diff(source_text: str, derived_text: str) -> list[tuple[str, str]]:

@@ -69,6 +69,22 @@ def test_quote_given_to_another_speaker_is_moved():
     assert moved and moved[0]["source_speaker"] == "Mayor Ana Ruiz" and moved[0]["speaker"] == "Peter Holm"
 
 
+def test_quote_given_to_another_speaker_with_a_negation_cut_is_altered_and_names_both():
+    derived = SOURCE.replace("Mayor Ana Ruiz said", "Council leader Peter Holm said").replace(
+        "we will not leave", "we will leave"
+    )
+    quotes = [q.to_dict() for q in _diff(SOURCE, derived).quotes]
+    assert [q["status"] for q in quotes] == ["altered"]
+    assert quotes[0]["speaker"] == "Peter Holm" and quotes[0]["source_speaker"] == "Mayor Ana Ruiz"
+    assert {"op": "delete", "text": " not"} in quotes[0]["diff"]
+
+
+def test_altered_quote_by_the_same_speaker_has_no_source_speaker():
+    derived = SOURCE.replace("we will not leave", "we will leave")
+    quotes = [q.to_dict() for q in _diff(SOURCE, derived).quotes]
+    assert [q["status"] for q in quotes] == ["altered"] and "source_speaker" not in quotes[0]
+
+
 def test_changed_number_and_weekday_within_a_passage():
     derived = SOURCE.replace("Twelve homes", "Fifteen homes").replace("Thursday", "Wednesday")
     changed = {

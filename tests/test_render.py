@@ -421,6 +421,13 @@ def test_html_shows_the_edit_diff_inline_and_facts_altered_first() -> None:
     assert "verbatim <b>2</b>" in legend and "dropped <b>1</b>" in legend
 
 
+def test_an_altered_quote_given_to_another_speaker_names_the_source_speaker_in_every_view() -> None:
+    quotes = [dict(FACTS["quotes"][1], speaker="Ann Lee", source_speaker="the mayor")]  # type: ignore[arg-type]
+    comparison = make_comparison(facts=FactsStub(dict(FACTS, quotes=quotes)))
+    assert "(the source gives it to the mayor)" in _strip_ansi(_terminal(comparison, width=200))
+    assert "(the source gives it to the mayor)" in render_html(comparison)
+
+
 def test_html_without_facts_or_passages() -> None:
     comparison = make_comparison(
         "Nothing alike.",

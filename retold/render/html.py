@@ -218,6 +218,8 @@ def _quote_item(comparison: Comparison, quote: dict[str, Any]) -> str:
     if status == "altered" and quote.get("diff"):
         body = "".join(_diff_piece(d.get("op"), d.get("text", "")) for d in quote["diff"])
         text = f'<span class="quote">“{body}”</span>'
+        if quote.get("source_speaker"):
+            text += f' <span class="muted">(the source gives it to {_e(quote["source_speaker"])})</span>'
     else:
         text = _before_after(quote)
     return (

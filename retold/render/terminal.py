@@ -278,6 +278,8 @@ def _quote_line(quote: dict[str, Any], plain: bool) -> Text:
     if status == "altered" and quote.get("diff"):
         source, derived = _diff_texts(quote["diff"], "", plain)
         line.append_text(Text.assemble("“", source, "” → “", derived, "”"))
+        if quote.get("source_speaker"):
+            line.append(f" (the source gives it to {quote['source_speaker']})", style="italic")
     else:
         line.append_text(_before_after(quote))
     if quote.get("passage") is not None:
