@@ -4,6 +4,7 @@
     python benchmarks/bench_collection.py bbc
     python benchmarks/bench_collection.py ai
     python benchmarks/bench_collection.py find
+    python benchmarks/bench_collection.py trimmed
 
 Each runs the real `retold` command line in a subprocess on a temporary store, reads the datasets from
 ../shared/datasets (research-only; never copied into the repository), and prints one JSON line of
@@ -273,11 +274,82 @@ def bench_find(count: int = 20) -> None:
     )
 
 
+def _leading_share(text: str, share: float) -> str:
+    """The leading sentences of ``text`` that hold at least ``share`` of its words (a trimmed repost)."""
+    from retold.segment import sentence_ranges
+
+    total, kept, taken = len(text.split()), [], 0
+    for start, end in sentence_ranges(text):
+        kept.append(text[start:end])
+        taken += len(text[start:end].split())
+        if taken >= share * total:
+            break
+    return " ".join(kept)
+
+
+def bench_trimmed(background: int = 5000) -> None:
+    """Trimmed reposts: a copy of the leading 15-40% of a long story has a low Jaccard with it (a copy of
+    the first fifth is at J ≈ 0.2) although all of it is taken. 400 Reuters stories of ≥ 300 words, seeded,
+    each reposted once, trimmed to one of four shares (100 each) and dated two hours later, indexed among
+    ``background`` other Reuters stories; a repost counts as found when `retold pairs` lists it as
+    derived from its story."""
+    from datetime import datetime, timedelta
+
+    from reuters import DEFAULT_DIR, iter_reuters, write_jsonl
+
+    from retold.article import Article
+
+    if not DEFAULT_DIR.exists():
+        print(json.dumps({"bench": "trimmed", "skipped": f"{DEFAULT_DIR} is absent"}))
+        return
+    articles = list(iter_reuters())
+    long = [a for a in articles if len(a.text.split()) >= 300 and a.date]
+    random.Random(5).shuffle(long)
+    stories = long[:400]
+    chosen = {a.id for a in stories}
+    others = [a for a in articles if a.id not in chosen][:background]
+    shares = (0.15, 0.2, 0.3, 0.4)
+    reposts: list[tuple[float, Article, Article]] = []
+    for k, story in enumerate(stories):
+        share = shares[k % len(shares)]
+        date = (datetime.fromisoformat(story.date) + timedelta(hours=2)).isoformat()  # type: ignore[arg-type]
+        copy = Article(_leading_share(story.text, share), id=f"repost-{story.id}", date=date, outlet="Repost")
+        reposts.append((share, story, copy))
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = write_jsonl(others + stories + [c for _, _, c in reposts], Path(tmp) / "feed.jsonl")
+        db = str(Path(tmp) / "t.db")
+        index_s, _ = run_retold("index", str(feed), "--db", db)
+        _, pairs_out = run_retold("pairs", "--db", db)
+    labels = {}
+    for line in pairs_out.splitlines():
+        row = json.loads(line)
+        labels[(row["source"], row["derived"])] = row["label"]
+    found = {
+        str(share): sum(
+            1 for s, story, copy in reposts if s == share and labels.get((story.id, copy.id)) in DERIVED
+        )
+        for share in shares
+    }
+    print(
+        json.dumps(
+            {
+                "bench": "trimmed",
+                "articles": len(others) + 2 * len(stories),
+                "reposts_per_share": len(stories) // len(shares),
+                "found_as_derived_by_share": found,
+                "pairs_compared": len(labels),
+                "index_s": round(index_s, 2),
+            }
+        ),
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("which", choices=["reuters", "bbc", "ai", "find", "all"])
+    parser.add_argument("which", choices=["reuters", "bbc", "ai", "find", "trimmed", "all"])
     parser.add_argument("--sizes", default="2000,5000,10000,19043")
     args = parser.parse_args()
     if args.which in ("reuters", "all"):
@@ -288,6 +360,8 @@ def main() -> None:
         bench_ai()
     if args.which in ("find", "all"):
         bench_find()
+    if args.which in ("trimmed", "all"):
+        bench_trimmed()
 
 
 if __name__ == "__main__":

@@ -308,8 +308,9 @@ class Collection:
             row_of = {d: i for i, d in enumerate(docs)}
             a_sig = matrix[[row_of[a] for a, _ in outside]]
             b_sig = np.vstack([other[b] for _, b in outside])
-            for (a, b), j in zip(outside, cand.estimated_jaccard(a_sig, b_sig).tolist(), strict=True):
-                if j >= cand.MIN_JACCARD:
+            keep, jaccard = cand.is_minhash_candidate(a_sig, b_sig)
+            for (a, b), kept, j in zip(outside, keep.tolist(), jaccard.tolist(), strict=True):
+                if kept:
                     found[(min(a, b), max(a, b))] = (j, 0.0)
         if self.paraphrase:
             all_docs, vectors = store.embeddings()
@@ -345,7 +346,7 @@ class Collection:
         return [r for r in rows if r is not None]
 
     def _is_semantic(self, evidence: tuple[float, float]) -> bool:
-        return self.paraphrase and evidence[0] < cand.MIN_JACCARD
+        return self.paraphrase and _found_by_embedding_alone(evidence[0])
 
     def _get_comparer(self, semantic: bool) -> Any:
         if self._comparer is not None:
@@ -396,12 +397,11 @@ class Collection:
         signature = cand.minhash_signatures([article.text])
         keys = cand.lsh_band_keys(signature)
         evidence: dict[int, tuple[float, float]] = {}
-        near = store.band_neighbours([-1], keys)
-        if near:
-            other = store.signatures(sorted({b for _, b in near}))
-            for doc, sig in other.items():
-                j = float(cand.estimated_jaccard(signature[0], sig))
-                if j >= cand.MIN_JACCARD:
+        other = store.signatures(sorted({b for _, b in store.band_neighbours([-1], keys)}))
+        if other:
+            keep, jaccard = cand.is_minhash_candidate(signature, np.vstack(list(other.values())))
+            for doc, kept, j in zip(other, keep.tolist(), jaccard.tolist(), strict=True):
+                if kept:
                     evidence[doc] = (j, 0.0)
         if self.paraphrase:
             docs, vectors = store.embeddings()
@@ -478,7 +478,7 @@ class Collection:
         with Store(self.path, create=False) as store:
             a, b = self._both_stored(store, source_id, derived_id)
             stored = store.pair(a.doc, b.doc)
-        semantic = stored is not None and stored.jaccard < cand.MIN_JACCARD
+        semantic = stored is not None and _found_by_embedding_alone(stored.jaccard)
         return self._get_comparer(semantic=semantic).compare(_article(a), _article(b))
 
     def comparison(self, source_id: str, derived_id: str) -> dict[str, Any]:
@@ -507,6 +507,12 @@ WORKERS = min(2, os.cpu_count() or 1)
 LINES_PER_TASK = 2000
 
 
+def _found_by_embedding_alone(jaccard: float) -> bool:
+    """A pair MinHash did not propose: its Jaccard is the 0.0 the embedding search records (a MinHash
+    candidate has a Jaccard estimate of at least MIN_JACCARD, or a containment that needs one above 0)."""
+    return jaccard <= 0.0
+
+
 def compare_pair(
     comparer_for: Callable[[bool], Any], x: StoredArticle, y: StoredArticle, evidence: tuple[float, float]
 ) -> PairRow | InputError:
@@ -517,7 +523,7 @@ def compare_pair(
     source, derived = _provisional_order(x, y)
     # Lexical alignment for MinHash candidates (they share exact phrases; 25× faster, measured on
     # Reuters pairs: 9 ms vs 237 ms a pair), semantic for pairs the embedding index found alone.
-    comparer = comparer_for(evidence[0] < cand.MIN_JACCARD)
+    comparer = comparer_for(_found_by_embedding_alone(evidence[0]))
     try:
         result = comparer.compare(_article(source), _article(derived))
         text_direction = result.verdict.direction

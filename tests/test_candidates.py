@@ -100,3 +100,35 @@ def test_nearest_by_cosine_exact_and_thresholded():
 def test_lead_chunk():
     assert cand.lead_chunk("one two three four", "Title", max_words=2) == "Title. one two"
     assert cand.lead_chunk("one two", None) == "one two"
+
+
+def _long_text(seed: int, words: int) -> str:
+    """``words`` words drawn from a large vocabulary: every 5-word shingle is distinct."""
+    rng = np.random.default_rng(seed)
+    return " ".join(f"w{n}" for n in rng.integers(0, 100_000, size=words))
+
+
+def test_estimated_sizes_track_the_distinct_shingle_count():
+    texts = [_long_text(1, 304), _long_text(2, 54), WIRE]
+    sizes = cand.estimated_sizes(cand.minhash_signatures(texts))
+    for size, true in zip(sizes, [300, 50, len(cand.words(WIRE)) - 4], strict=True):
+        assert 0.7 * true < size < 1.3 * true
+
+
+def test_a_trimmed_copy_is_a_candidate_though_its_jaccard_is_low():
+    story = _long_text(3, 500)
+    trimmed = " ".join(story.split()[:150])  # the first 30%: J ≈ 0.29
+    sigs = cand.minhash_signatures([story, trimmed])
+    assert cand.estimated_jaccard(sigs[0], sigs[1]) < cand.MIN_JACCARD
+    keep, _ = cand.is_minhash_candidate(sigs[:1], sigs[1:])
+    assert keep.tolist() == [True]
+    assert [(p.a, p.b) for p in cand.minhash_candidates(sigs)] == [(0, 1)]
+
+
+def test_a_shared_passage_or_a_lone_sentence_is_not_containment():
+    first, second = _long_text(4, 300), _long_text(5, 300)
+    passage = " ".join(_long_text(6, 30).split())
+    sentence = " ".join(first.split()[100:115])  # wholly inside `first`, but 11 shingles
+    sigs = cand.minhash_signatures([f"{first} {passage}", f"{passage} {second}", sentence, first])
+    keep, _ = cand.is_minhash_candidate(sigs[[0, 2]], sigs[[1, 3]])
+    assert keep.tolist() == [False, False]

@@ -428,3 +428,19 @@ def test_a_new_text_after_going_back_to_the_first_version_is_numbered_after_all(
     assert (report.new_versions, report.added) == (1, 1)  # it failed on UNIQUE(id, version), losing the batch
     with Store(tmp_path / "c.db") as store:
         assert store.current_versions(["a"])["a"][1] == 3
+
+
+def test_a_trimmed_copy_of_a_long_story_is_found(tmp_path):
+    # The first three paragraphs of the bundled ~530-word wire story, reposted: about a quarter of its
+    # words, so the pair's Jaccard is far below MIN_JACCARD while the copy lies wholly inside the story.
+    wire = Path(__file__).parents[1] / "examples" / "wire-original.txt"
+    body = wire.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    repost = "\n\n".join(body.split("\n\n")[:3])
+    write(tmp_path / "news" / "repost.txt", f"date: 2025-11-03T18:00:00Z\noutlet: Valley Post\n\n{repost}\n")
+    collection = Collection(tmp_path / "c.db")
+    collection.add([str(wire), str(tmp_path / "news")])
+    [pair] = collection.pairs()
+    assert pair["source"] == str(wire) and pair["derived"].endswith("repost.txt")
+    assert pair["label"] == "wholly_derived" and pair["jaccard"] < 0.35
+    # `find` on the repost's text, not indexed under this id, finds the story too.
+    assert str(wire) in [m.id for m in collection.find(Article(repost, id="query"))]
