@@ -641,8 +641,7 @@ def diff_numbers(
     def derived_passage(mention: NumberMention) -> int | None:
         return locate.aligned_passage_of("derived", mention.span.start)
 
-    # 1. same value in the same aligned passage; 2. same value anywhere (alignment can miss a sentence).
-    for same_passage_only in (True, False):
+    def match_same_values(same_passage_only: bool) -> None:
         for d in list(left_derived):
             for s in left_source:
                 if not _compatible(s, d):
@@ -655,9 +654,13 @@ def diff_numbers(
                 left_source.remove(s)
                 left_derived.remove(d)
                 break
-    # 3. a changed value: same kind in the same aligned passage, with the same word after it ("12
+
+    # 1. The same value in the same aligned passage.
+    match_same_values(same_passage_only=True)
+    # 2. A changed value: same kind in the same aligned passage, with the same word after it ("12
     # people" -> "15 people"), or (dates, weekdays, times, money, percentages) as the only one of its
-    # kind left on both sides of that passage.
+    # kind left on both sides of that passage. Before step 3: a death toll changed from 12 to 21 must not
+    # be called unchanged because the rewrite says "12" about something else elsewhere.
     for d in list(left_derived):
         passage = derived_passage(d)
         if passage is None:
@@ -685,6 +688,8 @@ def diff_numbers(
             findings.append(NumberFinding("changed", chosen, d))
             left_source.remove(chosen)
             left_derived.remove(d)
+    # 3. The same value anywhere (the alignment can miss a sentence that carries it).
+    match_same_values(same_passage_only=False)
     findings.extend(NumberFinding("dropped", s, None) for s in left_source)
     findings.extend(NumberFinding("added", None, d) for d in left_derived)
     order = {"changed": 0, "dropped": 1, "added": 2, "unchanged": 3}

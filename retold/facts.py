@@ -205,7 +205,11 @@ _SPEECH_VERBS = (
 )
 # A name: up to six capitalised words (titles included: "Prime Minister Mohammed Shia al-Sudani"), with
 # lower-case particles of Arabic, Dutch, Spanish... names between them. Initials such as "J." pass.
-_NAME_WORD = r"(?:[A-Z](?:\.(?:[A-Z]\.)*|[\w'’-]*)|(?:al|el|ad|as)-[A-Z][\w'’-]*)"
+# Abbreviated titles keep their period ("said Dr. Anil Varma" is Anil Varma's, not "Dr"'s).
+_TITLE_ABBREVIATION = (
+    r"(?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Lt|Sgt|Capt|Cmdr|Maj|Adm|Sen|Rep|Gov|Rev|Det|Insp|Supt)\."
+)
+_NAME_WORD = rf"(?:{_TITLE_ABBREVIATION}|[A-Z](?:\.(?:[A-Z]\.)*|[\w'’-]*)|(?:al|el|ad|as)-[A-Z][\w'’-]*)"
 _NAME = (
     rf"(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+(?:(?:al|el|bin|ibn|de|da|van|von|der|la|le|du|del|dos|di)\s+)?"
     rf"{_NAME_WORD}){{0,5}}"
@@ -214,18 +218,30 @@ _NAME = (
 # Its last word is a noun, never a function word: the AI-rephrased hand check found "a poll by" and "a
 # two-thirds majority of the" taken as speakers.
 _FUNCTION_WORD = r"(?:of|by|the|to|in|for|on|at|and|or|a|an|with|from|that|who|which)\b"
+# Auxiliaries end a described source: in "X, said the company would pay" the company is what was said
+# about, not who said it (the review's "the company would pay" as a speaker).
+_AUXILIARY = r"(?:would|will|had|has|have|was|were|is|are|could|should|may|might|must|did|does|do|can)\b"
 _NOMINAL = (
-    r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[a-z][\w-]*\s+){0,3}"
-    rf"(?!{_FUNCTION_WORD})[a-z][\w-]*|police)"
+    rf"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:(?!{_AUXILIARY})[a-z][\w-]*\s+){{0,3}}"
+    rf"(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*|police)"
 )
+# Lower-case words describing a named speaker: "county emergency manager Lidia Brenner", "club chairman
+# Nils Berg". Not function words, so "said on Monday" does not make Monday a speaker.
+_DESCRIPTION = rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*\s+){{1,4}}"
 _PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)"
 _SPEAKER = rf"(?:{_NOMINAL}|{_PRONOUN}|{_NAME})"
+# "X said", "X, 45, said", and with the appositive's closing comma: "Their mother, Ingrid Lund, said".
 _SPEAKER_VERB = re.compile(
-    rf"(?P<speaker>{_SPEAKER})(?:,\s+[^,\"“”]{{1,60}},)?\s+(?:also\s+|later\s+|then\s+)?"
-    rf"(?:{_SPEECH_VERBS})\b"
+    rf"(?P<speaker>{_SPEAKER})(?:,\s+[^,\"“”]{{1,60}},|,(?=\s+(?:{_SPEECH_VERBS})\b))?\s+"
+    rf"(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
 )
-_VERB_SPEAKER = re.compile(rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+(?P<speaker>{_NOMINAL}|{_NAME})")
-_ACCORDING_TO = re.compile(rf"\b[Aa]ccording to\s+(?P<speaker>{_NOMINAL}|{_NAME})")
+_VERB_SPEAKER = re.compile(
+    rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+(?:{_DESCRIPTION}(?={_NAME_WORD}))?"
+    rf"(?P<speaker>{_NOMINAL}|{_NAME})(?!\s+{_AUXILIARY})"
+)
+_ACCORDING_TO = re.compile(
+    rf"\b[Aa]ccording to\s+(?:{_DESCRIPTION}(?={_NAME_WORD}))?(?P<speaker>{_NOMINAL}|{_NAME})"
+)
 # "The emergency office put the number of people evacuated at 3,200": the news form of attributing a
 # figure. Only with a counting noun, so "the company put its plant up for sale" is not an attribution.
 _PUT_FIGURE_AT = re.compile(

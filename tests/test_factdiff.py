@@ -85,6 +85,28 @@ def test_altered_quote_by_the_same_speaker_has_no_source_speaker():
     assert [q["status"] for q in quotes] == ["altered"] and "source_speaker" not in quotes[0]
 
 
+def test_a_changed_toll_is_not_unchanged_because_its_old_value_is_used_elsewhere():
+    # Two aligned paragraphs; the rewrite changes 12 -> 21 in the first and 30 -> 12 in the second. The
+    # derived "12" in the second paragraph is about the injured, not the dead.
+    first = "At least 12 people were killed when a bus overturned on Sunday, police said."
+    second = "Another 30 passengers were injured and taken to hospitals, the health ministry said."
+    source = Article(f"{first}\n\n{second}")
+    derived = Article(f"{first.replace('12', '21')}\n\n{second.replace('30', '12')}")
+
+    def paragraphs(article: Article) -> list[Span]:
+        cut = article.text.index("\n\n")
+        return [Span(0, cut, article.text[:cut]), Span(cut + 2, len(article.text), article.text[cut + 2 :])]
+
+    passages = [
+        Passage("edited", 0.9, [s], [d], id=i)
+        for i, (s, d) in enumerate(zip(paragraphs(source), paragraphs(derived), strict=True))
+    ]
+    numbers = compare_facts(source, derived, passages, language="en").numbers
+    changed = {(n.source.span.text, n.derived.span.text) for n in numbers if n.status == "changed"}
+    assert changed == {("12", "21"), ("30", "12")}
+    assert [n for n in numbers if n.status == "unchanged" and n.source.span.text == "12"] == []
+
+
 def test_changed_number_and_weekday_within_a_passage():
     derived = SOURCE.replace("Twelve homes", "Fifteen homes").replace("Thursday", "Wednesday")
     changed = {

@@ -57,6 +57,37 @@ def test_quote_ending_a_sentence_is_not_given_the_next_sentences_speaker():
     assert _quotes(text) == [("waited six years for this.", "Lund")]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # The review's misattributions: each quotation went to an earlier name or to a fragment.
+        ('Westline Rail said 32 wagons were derailed.\n\nAccording to county emergency manager Lidia '
+         'Brenner, roughly 12,000 litres escaped. "The fuel is contained," she said.', "Lidia Brenner"),
+        ('Holbrook said the city was broke.\n\nTheir mother, Ingrid Lund, said the brothers had taken the '
+         'early shift. "I cannot believe they are both gone," she said.', "Ingrid Lund"),
+        ('The air was bad. "The readings are safe now," said Dr. Anil Varma, the regional health director.',
+         "Dr. Anil Varma"),
+        ('The town was quiet. "Everyone here is asking," said club chairman Nils Berg.', "Nils Berg"),
+        ("Brenner spoke first.\n\nWestline Rail's chief executive, Oskar Lindahl, said the company would "
+         'pay. "We will cover every cost," he said.', "Oskar Lindahl"),
+    ],
+)  # fmt: skip
+def test_speakers_behind_descriptions_titles_and_appositives(text, speaker):
+    assert [q.speaker for q in extract_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The mayor spoke, said on Monday that "the dam will hold."',  # "said on Monday": no speaker Monday
+        'A spokesman said the company would pay. "It is fair," said the report.',
+    ],
+)
+def test_what_follows_said_is_not_always_a_speaker(text):
+    speakers = [a.speaker for a in extract_attributions(text)]
+    assert "Monday" not in speakers and not any("would" in s for s in speakers)
+
+
 def test_attributions():
     speakers = [a.speaker for a in extract_attributions(STORY)]
     assert speakers == ["Mayor Ana Ruiz", "She", "Carlos Mendez", "Interior Ministry", "A security official"]
