@@ -411,8 +411,10 @@ class Collection:
                     doc = int(docs[i])
                     evidence[doc] = (evidence.get(doc, (0.0, 0.0))[0], cosine)
         stored = store.articles(sorted(evidence))
+        # The query keeps its metadata: its header, title, dateline and byline are boilerplate here as
+        # they are when the same file is indexed (with `{}`, a header block counted as added text).
         me = StoredArticle(-1, article.id or "(query)", 1, "", article.title, article.date, article.outlet,
-                           article.url, article.text, {})  # fmt: skip
+                           article.url, article.text, article.metadata())  # fmt: skip
         results = [compare_pair(self._get_comparer, me, stored[doc], ev) for doc, ev in evidence.items()]
         return [r for r in results if isinstance(r, PairRow)]
 

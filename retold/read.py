@@ -634,7 +634,7 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
     text = "\n\n".join(line.strip() for line in raw_text.split("\n") if line.strip())
     metadata: dict[str, Any] = {
         "title": found.get("title"),
-        "date": found.get("date"),
+        "date": _with_time_of_day(html, found.get("date")),
         "outlet": found.get("sitename"),
         "url": found.get("url") or url,
         "byline": found.get("author"),
@@ -643,6 +643,37 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
         if found.get(key):
             metadata[key] = found[key]
     return article_from_text(text, id=id, **metadata)
+
+
+# Where pages state their publication time: meta tags (either attribute order), JSON-LD and <time>.
+_PUBLISHED_NAMES = (
+    r"article:published_time|og:published_time|datePublished|pubdate|publishdate|publish-date|"
+    r"publication_date|sailthru\.date|parsely-pub-date|dc\.date\.issued|dcterms\.created"
+)
+_PUBLISHED_TIME = re.compile(
+    rf"<meta\b[^>]*?\b(?:property|name|itemprop)\s*=\s*[\"'](?:{_PUBLISHED_NAMES})[\"'][^>]*?\bcontent\s*=\s*[\"']([^\"']+)"
+    rf"|<meta\b[^>]*?\bcontent\s*=\s*[\"']([^\"']+)[\"'][^>]*?\b(?:property|name|itemprop)\s*=\s*[\"'](?:{_PUBLISHED_NAMES})[\"']"
+    r"|\"datePublished\"\s*:\s*\"([^\"]+)\""
+    r"|<time\b[^>]*?\bdatetime\s*=\s*[\"']([^\"']+)",
+    re.I,
+)
+
+
+def _with_time_of_day(html: str, day: str | None) -> str | None:
+    """trafilatura's publication day with the time the page's markup gives for that same day.
+
+    htmldate returns the day only; two pages of one day (a wire at 08:00Z, a copy at 10:00Z) would tie,
+    and a copy's record with a time would sort before the wire. Only a time stated for the day htmldate
+    chose is taken, so a "modified" or unrelated <time> never moves the date.
+    """
+    if not day or len(day) != 10:
+        return day
+    for match in itertools.islice(_PUBLISHED_TIME.finditer(html), 20):
+        raw = next(group for group in match.groups() if group is not None).strip()
+        stamp = normalize_date(raw) if "T" in raw or ":" in raw else None
+        if stamp and len(stamp) > 10 and stamp[:10] == day:
+            return stamp
+    return day
 
 
 # The parts of a page around its article: site menus, the site header, footer and sidebars.

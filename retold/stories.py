@@ -21,7 +21,7 @@ from typing import Any
 
 import regex
 
-from retold.verdict import parse_date
+from retold.verdict import compare_dates, parse_date
 
 DERIVED = ("wholly_derived", "partially_derived")
 LINKING = (*DERIVED, "same_story")
@@ -193,9 +193,12 @@ def is_template_link(link: Link) -> bool:
 
 
 def direction_confidence(source_date: str | None, derived_date: str | None, text_direction: str) -> float:
-    """How sure we are that ``source`` came first: from dates when they differ, else from the text."""
-    apart = days_apart(source_date, derived_date)
-    if apart is not None and apart > 0:
+    """How sure we are that ``source`` came first: from dates when they differ, else from the text.
+
+    Dates differ as ``compare_dates`` orders them: a bare day against a time on that day is a tie, not
+    the day's midnight (which made a copy dated "2025-11-03" the origin of a wire dated 14:20Z at 0.9).
+    """
+    if source_date and derived_date and compare_dates(source_date, derived_date) != 0:
         return CONFIDENCE_DATES
     if text_direction in ("source_first", "derived_first"):
         return CONFIDENCE_TEXT

@@ -444,3 +444,15 @@ def test_a_trimmed_copy_of_a_long_story_is_found(tmp_path):
     assert pair["label"] == "wholly_derived" and pair["jaccard"] < 0.35
     # `find` on the repost's text, not indexed under this id, finds the story too.
     assert str(wire) in [m.id for m in collection.find(Article(repost, id="query"))]
+
+
+def test_find_on_an_unindexed_file_reads_its_header_as_compare_does(tmp_path):
+    wire = Path(__file__).parents[1] / "examples" / "wire-original.txt"
+    write(tmp_path / "news" / "wire.txt", wire.read_text(encoding="utf-8"))
+    body = wire.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    header = "title: Dam bursts\ndate: 2025-11-03T20:00:00Z\noutlet: Short Daily\nbyline: By A Reporter\n\n"
+    query = write(tmp_path / "query" / "short-copy.txt", header + "\n\n".join(body.split("\n\n")[:2]))
+    collection = Collection(tmp_path / "c.db")
+    collection.add([str(tmp_path / "news")])
+    [match] = collection.find(str(query))
+    assert match.label == "wholly_derived" and match.reuse == 1.0

@@ -290,7 +290,7 @@ def test_html_main_text_and_metadata() -> None:
     article = read_article(FIXTURES / "page.html")
     assert article.id == str(FIXTURES / "page.html")
     assert article.title == "Harbor bridge opens after three-year delay"
-    assert article.date == "2026-03-14"
+    assert article.date == "2026-03-14T09:10:00+00:00"
     assert article.outlet == "Northport Ledger"
     assert article.byline == "Mara Quill"
     assert article.url == "https://ledger.example/local/harbor-bridge"
@@ -314,7 +314,28 @@ def test_html_date_comes_from_the_markup_not_from_a_year_in_the_text() -> None:
     dated = article_from_html(
         f"<html><head>{meta}</head><body><article>{body}</article></body></html>", id="d"
     )
-    assert dated.date == "2025-11-03"
+    assert dated.date == "2025-11-03T14:20:00+00:00"  # the time of day too: two pages of a day differ
+
+
+@pytest.mark.parametrize(
+    ("head", "date"),
+    [
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+         '"2025-11-03T08:00:00+01:00"}</script>', "2025-11-03T08:00:00+01:00"),
+        ('<meta content="2025-11-03T09:30:00-05:00" property="article:published_time">',
+         "2025-11-03T09:30:00-05:00"),
+        ('<meta name="date" content="2025-11-03">', "2025-11-03"),  # no time given: the day alone
+        # A time for another day (an update) never replaces the publication day.
+        ('<meta property="article:published_time" content="2025-11-03">'
+         '<meta property="article:modified_time" content="2025-11-05T10:00:00Z">', "2025-11-03"),
+    ],
+)  # fmt: skip
+def test_html_publication_time_of_day_from_the_markup(head: str, date: str) -> None:
+    body = (
+        "<p>The dam at Kessel Lake was breached on Tuesday after three days of rain, officials said.</p>" * 3
+    )
+    page = f"<html><head><title>Dam</title>{head}</head><body><article>{body}</article></body></html>"
+    assert article_from_html(page, id="p").date == date
 
 
 def test_html_format_guessed_from_content(tmp_path: Path) -> None:

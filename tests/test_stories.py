@@ -90,6 +90,10 @@ def test_direction_confidence():
     assert direction_confidence("2020-01-01", "2020-01-02", "unknown") == CONFIDENCE_DATES
     assert direction_confidence(None, None, "source_first") == CONFIDENCE_TEXT
     assert direction_confidence("2020-01-01", "2020-01-01", "unknown") == CONFIDENCE_NONE
+    # A bare day against a time on that day is a tie, not the day's midnight.
+    assert direction_confidence("2025-11-03", "2025-11-03T14:20:00Z", "unknown") == CONFIDENCE_NONE
+    assert direction_confidence("2025-11-03T14:20:00Z", "2025-11-03", "source_first") == CONFIDENCE_TEXT
+    assert direction_confidence("2025-11-03T08:00:00Z", "2025-11-03T10:00:00Z", "unknown") == CONFIDENCE_DATES
 
 
 def test_cycles_are_broken_by_the_stronger_edge():
