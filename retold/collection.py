@@ -312,7 +312,9 @@ class Collection:
             for (a, b), kept, j in zip(outside, keep.tolist(), jaccard.tolist(), strict=True):
                 if kept:
                     found[(min(a, b), max(a, b))] = (j, 0.0)
-        if self.paraphrase:
+        # Articles with a lead embedding were added with --paraphrase: they are searched by meaning even
+        # when the run that finishes comparing them (a resume after Ctrl-C) was started without it.
+        if self.paraphrase or store.count_with_embedding(docs):
             all_docs, vectors = store.embeddings()
             if len(all_docs):
                 row_of = {int(d): i for i, d in enumerate(all_docs.tolist())}
@@ -346,12 +348,12 @@ class Collection:
         return [r for r in rows if r is not None]
 
     def _is_semantic(self, evidence: tuple[float, float]) -> bool:
-        return self.paraphrase and _found_by_embedding_alone(evidence[0])
+        return _found_by_embedding_alone(evidence[0])
 
     def _get_comparer(self, semantic: bool) -> Any:
         if self._comparer is not None:
             return self._comparer
-        return _cached_comparer(self._comparers, semantic and self.paraphrase)
+        return _cached_comparer(self._comparers, semantic)
 
     def _load_encoder(self) -> Any:
         if self._encoder is None:

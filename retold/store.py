@@ -501,6 +501,13 @@ class Store:
         row = self.db.execute("SELECT COUNT(*) FROM articles WHERE current = 1 AND embedding IS NULL")
         return int(row.fetchone()[0])
 
+    def count_with_embedding(self, docs: Sequence[int]) -> int:
+        """How many of ``docs`` have a lead embedding (were added with --paraphrase)."""
+        rows = self._select_in(
+            "SELECT COUNT(*) FROM articles WHERE embedding IS NOT NULL AND doc IN ({})", docs
+        )
+        return sum(int(row[0]) for row in rows)
+
     def count(self, current_only: bool = True) -> int:
         where = " WHERE current = 1" if current_only else ""
         return int(self.db.execute(f"SELECT COUNT(*) FROM articles{where}").fetchone()[0])

@@ -456,3 +456,20 @@ def test_find_on_an_unindexed_file_reads_its_header_as_compare_does(tmp_path):
     collection.add([str(tmp_path / "news")])
     [match] = collection.find(str(query))
     assert match.label == "wholly_derived" and match.reuse == 1.0
+
+
+def test_a_paraphrase_run_resumed_without_the_option_still_searches_by_meaning(tmp_path):
+    examples = Path(__file__).parents[1] / "examples"
+    paths = [str(examples / "wire-original.txt"), str(examples / "rewrite-paraphrased.txt")]
+    whole = Collection(tmp_path / "whole.db", paraphrase=True)
+    whole.add(paths)
+    expected = [(p["source"], p["derived"], p["label"]) for p in whole.pairs()]
+    assert len(expected) == 1  # only the lead embeddings find the rewrite (its Jaccard is near 0)
+
+    interrupted = Collection(tmp_path / "cut.db", paraphrase=True, comparer=InterruptAfter(0))
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.add(paths)
+    Collection(tmp_path / "cut.db").add(paths)  # Ctrl-C, then the command again without --paraphrase
+    assert [
+        (p["source"], p["derived"], p["label"]) for p in Collection(tmp_path / "cut.db").pairs()
+    ] == expected
