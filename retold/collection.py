@@ -10,6 +10,7 @@ computed from stored pairs on demand (``retold.stories``), so they always match 
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import csv
 import hashlib
@@ -739,22 +740,67 @@ def _read_csv(path: str) -> Iterator[Article | InputError]:
     name = printable_path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            if not reader.fieldnames or not {"text", *TEXT_ALIASES} & set(reader.fieldnames):
+            rows = _csv_records(f)
+            first = next(rows, None)
+            header = first[1] if first is not None and not isinstance(first[1], csv.Error) else None
+            if not header or not {"text", *TEXT_ALIASES} & set(header):
                 yield InputError(f"{name} has no 'text' column; give the CSV a header row with id,text,...")
                 return
-            for line, record in enumerate(reader, start=2):
+            for line, row in rows:
                 where = f"{name} line {line}"
+                if isinstance(row, csv.Error):
+                    yield InputError(
+                        f"{where}: a quoted field is not closed ({row}); the record was skipped and reading "
+                        "went on at the next line"
+                    )
+                    continue
+                if not row:
+                    continue  # a blank line
+                record = {k: v for k, v in zip(header, row, strict=False) if k and v}
                 try:
-                    article = article_from_record({k: v for k, v in record.items() if k and v}, where=where)
+                    article = article_from_record(record, where=where)
                 except InputError as error:
                     yield error
                     continue
                 if article.id is None:
                     article.id = f"{name}#{line}"
                 yield article
-    except (UnicodeDecodeError, csv.Error) as error:
+    except UnicodeDecodeError as error:
         yield InputError(f"{name} is not a readable UTF-8 CSV file ({error}); fix or remove it")
+
+
+def _csv_records(lines: Iterator[str]) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """``(first line number, fields)`` for each CSV record, or ``(line, error)`` for a broken one.
+
+    A stray quote opens a field that swallows the following lines until the next quote, so the records
+    inside it would vanish without a word. The strict reader refuses such a record; it is reported at
+    the line it starts on, and reading starts again on the line after that one.
+    """
+    numbered = enumerate(lines, start=1)
+    again: collections.deque[tuple[int, str]] = collections.deque()  # lines to read once more
+    taken: list[tuple[int, str]] = []  # the lines of the record being read
+
+    def feed() -> Iterator[str]:
+        while True:
+            item = again.popleft() if again else next(numbered, None)
+            if item is None:
+                return
+            taken.append(item)
+            yield item[1]
+
+    reader = csv.reader(feed(), strict=True)
+    while True:
+        taken.clear()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield taken[0][0] if taken else 0, error
+            again.extendleft(reversed(taken[1:]))
+            reader = csv.reader(feed(), strict=True)
+            continue
+        yield taken[0][0] if taken else 0, row
 
 
 def _read_warc(path: str) -> Iterator[Article | InputError]:

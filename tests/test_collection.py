@@ -185,6 +185,25 @@ def test_csv_records(tmp_path):
     assert Collection(tmp_path / "d.db").add([other / "feed.csv"]).added == 1
 
 
+@pytest.mark.parametrize("broken", ["r2", "r4"])
+def test_a_csv_record_whose_quote_never_closes_is_reported_and_loses_nothing_else(tmp_path, broken):
+    rows = {
+        "r1": "The ferry service resumed on Tuesday after storms kept boats in harbour.",
+        "r2": "The museum reopened its east wing after a renovation.",
+        "r3": "The council approved a new cycle lane on the river road.",
+        "r4": "A bakery in Lowmill won a national prize for its rye bread.",
+    }
+    lines = [f'{key},"{text}' + ('"' if key != broken else "") for key, text in rows.items()]
+    path = write(tmp_path / "feed.csv", "id,text\n" + "\n".join(lines) + "\n")
+    report = Collection(tmp_path / "c.db").add([path])
+    line = list(rows).index(broken) + 2
+    assert report.added == 3 and len(report.skipped) == 1
+    assert f"feed.csv line {line}: a quoted field is not closed" in report.skipped[0]
+    with Store(tmp_path / "c.db", create=False) as store:
+        texts = {a.id: a.text for a in store.articles(range(1, 10)).values()}
+    assert texts == {key: text for key, text in rows.items() if key != broken}
+
+
 def test_find_unindexed_and_indexed(tmp_path, folder):
     collection = Collection(tmp_path / "c.db")
     collection.add([str(folder)])
