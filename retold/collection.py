@@ -376,12 +376,12 @@ class Collection:
                 f"{article.id or 'the article'}: no article text to look up (only headers or boilerplate)"
             )
         with Store(self.path, create=False) as store:
-            store.check_lsh_layout()
             stored = store.find_by_hash_and_id(content_hash(article), article.id)
-            if stored is not None:
+            if stored is not None:  # its pairs are stored: any store retold can read will do
                 rows = store.pairs(doc=stored.doc)
                 me = stored.doc
-            else:
+            else:  # a look-up by band keys: only in a store made with this retold's LSH settings
+                store.check_lsh_layout()
                 rows, me = self._find_unindexed(store, article), -1
             others = store.articles(sorted({r.source if r.derived == me else r.derived for r in rows}))
         matches = []

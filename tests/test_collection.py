@@ -492,3 +492,13 @@ def test_a_paraphrase_run_resumed_without_the_option_still_searches_by_meaning(t
     assert [
         (p["source"], p["derived"], p["label"]) for p in Collection(tmp_path / "cut.db").pairs()
     ] == expected
+
+
+def test_a_store_made_with_other_lsh_settings_still_answers_find_for_indexed_articles(tmp_path, folder):
+    collection = Collection(tmp_path / "c.db")
+    collection.add([str(folder)])
+    with Store(tmp_path / "c.db") as store, store.transaction():
+        store.db.execute("UPDATE meta SET value = '128perm-5shingle-42x3' WHERE key = 'lsh'")
+    assert [m.id for m in collection.find(str(folder / "wire.txt"))] == [str(folder / "sub" / "copy.txt")]
+    with pytest.raises(StoreError, match="other MinHash LSH settings"):
+        collection.find(Article(TRIMMED, id="not-indexed"))
