@@ -90,10 +90,24 @@ def test_stories_json_show_and_html(indexed, tmp_path):
     assert html.exit_code == 0, html.output
     index = (out / "index.html").read_text()
     assert f'href="{story["id"]}.html"' in index
-    page = (out / f"{story['id']}.html").read_text()
+    page_path = out / f"{story['id']}.html"
+    page = page_path.read_text()
     [pair_page] = list((out / "pairs").glob("wire__paper-*.html"))
     assert f"pairs/{pair_page.name}" in page
     assert "Kessel Lake" in pair_page.read_text()
+    # Written again into the same folder: pages of stories and pairs that are gone are removed, files
+    # that are not retold's pages are kept.
+    (out / "story-0123456789.html").write_text("old story")
+    (out / "pairs" / "a__b-0123abcd.html").write_text("old pair")
+    (out / "notes.html").write_text("mine")
+    again = CliRunner().invoke(
+        cli, ["stories", "--db", str(indexed), "--format", "html", "--output", str(out)]
+    )
+    assert again.exit_code == 0, again.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["index.html", "notes.html", "pairs", page_path.name]
+    )
+    assert [p.name for p in (out / "pairs").iterdir()] == [pair_page.name]
 
 
 def test_find_unindexed_file(indexed, tmp_path):

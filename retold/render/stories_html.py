@@ -63,16 +63,29 @@ def write_stories_report(collection: Any, stories: list[Story], folder: str | os
         raise OutputError(f"cannot write the report to {out}: {where}: {error.strerror}") from None
 
 
+# The names of the pages this module writes; only such files are removed when a story or pair is gone.
+_STORY_PAGE = re.compile(r"story-[0-9a-f]{10}\.html")
+_PAIR_PAGE = re.compile(r".+__.+-[0-9a-f]{8}\.html")
+
+
 def _write_pages(collection: Any, stories: list[Story], titles: dict[str, str | None], out: Path) -> Path:
     rows = []
+    written: set[Path] = set()
     for story in stories:
         rows.append(
             f'<tr><td><a href="{_e(story.id)}.html">{_e(story.id)}</a></td><td>{len(story.articles)}</td>'
             f"<td>{_e(story.origin)}</td><td>{_e(titles.get(story.origin or '', ''))}</td></tr>"
         )
         (out / f"{story.id}.html").write_text(_story_page(story, titles), encoding="utf-8")
+        written.add(out / f"{story.id}.html")
         for edge in story.edges:
-            _write_pair_page(collection, edge.source, edge.derived, out / "pairs")
+            written.add(_write_pair_page(collection, edge.source, edge.derived, out / "pairs"))
+    # A report written again into its folder: the pages of stories and pairs that no longer exist go,
+    # or the folder would hold pages its index no longer lists.
+    stale = [p for p in out.iterdir() if _STORY_PAGE.fullmatch(p.name) and p not in written]
+    stale += [p for p in (out / "pairs").iterdir() if _PAIR_PAGE.fullmatch(p.name) and p not in written]
+    for page in stale:
+        page.unlink()
     index = _page(
         "retold stories",
         f"<h1>Stories</h1><p>{len(stories)} stories.</p><table><tr><th>story</th><th>articles</th>"
@@ -125,8 +138,9 @@ def _story_page(story: Story, titles: dict[str, str | None]) -> str:
     )
 
 
-def _write_pair_page(collection: Any, source: str, derived: str, folder: Path) -> None:
+def _write_pair_page(collection: Any, source: str, derived: str, folder: Path) -> Path:
     from retold.render.html import render_html
 
     path = folder / pair_file_name(source, derived)
     path.write_text(render_html(collection.recompare(source, derived)), encoding="utf-8")
+    return path
