@@ -578,7 +578,8 @@ def article_from_text(text: str, *, id: str | None = None, **metadata: Any) -> A
             boilerplate.append(_boilerplate(text, "header", line_start, line_end))
         elif not title_seen and line and _is_title_line(text, line, line_end):
             title_seen = True
-            fields.setdefault("title", line.strip())
+            # A Markdown heading ("# Council passes budget") is the title without its marks.
+            fields.setdefault("title", re.sub(r"^#{1,6}\s+|\s+#+$", "", line.strip()).strip("*_ "))
             boilerplate.append(_boilerplate(text, "title", line_start, line_end))
         else:
             break
@@ -981,7 +982,8 @@ def _is_title_line(text: str, line: str, line_end: int) -> bool:
     core = stripped.rstrip("\"'”’»)]")
     if not core or len(stripped.split()) > MAX_TITLE_WORDS or core[-1] in ".!?,;:…-–—":
         return False
-    if _BYLINE.fullmatch(stripped) or _is_credit(stripped) or _dateline_length(stripped):
+    bare = stripped.strip("*_").strip()  # a Markdown byline in emphasis is still a byline
+    if _BYLINE.fullmatch(bare) or _is_credit(bare) or _dateline_length(stripped):
         return False
     after = _BLANK_LINE_AFTER.match(text, line_end)
     return after is not None and bool(text[after.end() : after.end() + EDGE_CHARS].strip())
@@ -1145,10 +1147,11 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None) -> list[
     for line_start, line_end in _head_lines(text, start, end):
         too_long = line_end - line_start > MAX_BOILERPLATE_LINE
         line = "" if too_long else text[line_start:line_end].translate(SPACE_LIKE)
-        if line and _BYLINE.fullmatch(line):
+        bare = line.strip().strip("*_").strip()  # a Markdown byline in emphasis: "*By Tom Reed*"
+        if bare and _BYLINE.fullmatch(bare):
             found[line_start] = _boilerplate(text, "byline", line_start, line_end)
             continue
-        if line and _is_credit(line):
+        if bare and _is_credit(bare):
             found[line_start] = _boilerplate(text, "credit", line_start, line_end)
             continue
         # The first content line is the only one that can open with a dateline; a dateline is short, so
@@ -1164,7 +1167,7 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None) -> list[
     for line_start, line_end in _tail_lines(text, start, end):
         if line_start in found or line_end - line_start > MAX_BOILERPLATE_LINE:
             continue
-        if _is_credit(text[line_start:line_end].translate(SPACE_LIKE)):
+        if _is_credit(text[line_start:line_end].translate(SPACE_LIKE).strip().strip("*_").strip()):
             found[line_start] = _boilerplate(text, "credit", line_start, line_end)
     return [found[key] for key in sorted(found)]
 
@@ -1206,7 +1209,7 @@ def _is_credit(line: str) -> bool:
 
 
 def _byline_name(line: str) -> str:
-    return _BYLINE_PREFIX.sub("", line.strip()).strip()
+    return _BYLINE_PREFIX.sub("", line.strip().strip("*_").strip()).strip()
 
 
 def _next_line(text: str, position: int) -> tuple[int, int]:

@@ -118,9 +118,16 @@ STOPWORDS = frozenset(
 )
 _DIGIT = regex.compile(r"\p{Nd}")
 _QUOTES = str.maketrans(
-    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "…": "..."}
+    | dict.fromkeys("–—―‒−", "-")
     # An exact copy that carries invisible characters is still the same wording.
     | dict.fromkeys(INVISIBLE_CHARACTERS, None)
+)
+# What a copy changes without changing a word: "--" typed for a dash, and Markdown's emphasis, heading,
+# quote and list marks ("**Monday**", "# Title", "> quote", "- item"), which a post keeps or drops.
+_TYPED_DASH = regex.compile(r"-{2,}")
+_MARKDOWN = regex.compile(
+    r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])|^(?:#{1,6}|>|[-*+])\s+"
 )
 
 _INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS, None))
@@ -142,8 +149,12 @@ LEXICAL_FEATURES = FEATURES[1:]
 
 
 def normalize(text: str) -> str:
-    """Case-folded text with typographic quotes and dashes made plain and whitespace collapsed."""
-    return " ".join(text.translate(_QUOTES).casefold().split())
+    """Case-folded text with typographic quotes, dashes and ellipses made plain, Markdown marks left out
+    and whitespace collapsed: two texts equal under it have the same wording."""
+    plain = (
+        _MARKDOWN.sub("", text.strip()) if "*" in text or "_" in text or text.lstrip()[:1] in "#>-+" else text
+    )
+    return " ".join(_TYPED_DASH.sub("-", plain.translate(_QUOTES)).casefold().split())
 
 
 def words(text: str) -> list[str]:

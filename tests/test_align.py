@@ -210,6 +210,27 @@ def test_reordered_copy_is_all_verbatim(lexical_comparer):
     assert result.verdict.label == "wholly_derived"
 
 
+@pytest.mark.parametrize(
+    ("source", "copy"),
+    [
+        # Typed dashes and ellipses for typographic ones: the same wording.
+        ("The plan — approved on Monday — would cost $45 million… and take years.",
+         "The plan -- approved on Monday -- would cost $45 million... and take years."),
+        # Markdown's emphasis, quote and list marks, kept by one copy and dropped by the other.
+        ("The council voted 7-2 on **Monday** to approve the $45 million budget.",
+         "The council voted 7-2 on Monday to approve the $45 million budget."),
+        ('> "This budget protects the services residents rely on," Mayor John Peters said.',
+         '"This budget protects the services residents rely on," Mayor John Peters said.'),
+        ("- The plan includes $3 million for road repairs and 12 new firefighters.",
+         "The plan includes $3 million for road repairs and 12 new firefighters."),
+    ],
+)  # fmt: skip
+def test_typography_and_markdown_marks_do_not_change_the_wording(lexical_comparer, source, copy):
+    result = lexical_comparer.compare(source, copy)
+    assert labels(result) == ["verbatim"]
+    assert normalize("snake_case, 3*4 and -5 degrees") == "snake_case, 3*4 and -5 degrees"
+
+
 @pytest.mark.parametrize("mode", ["lexical", "semantic"])
 def test_split_sentence_is_one_passage(comparer, lexical_comparer, mode):
     used = comparer if mode == "semantic" else lexical_comparer

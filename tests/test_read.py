@@ -99,6 +99,13 @@ def test_lone_leading_date_line(line: str, iso: str) -> None:
     assert article.boilerplate[0].span.text == line
 
 
+def test_a_markdown_heading_is_the_title_without_its_marks() -> None:
+    article = article_from_text("# Council passes $45m budget\n\nThe council voted on Monday.\n")
+    assert article.title == "Council passes $45m budget"
+    assert article_from_text("*By Tom Reed*\n\nThe council voted on Monday.\n").byline == "Tom Reed"
+    assert [(b.kind, b.span.text) for b in article.boilerplate] == [("title", "# Council passes $45m budget")]
+
+
 def test_date_line_then_title_line() -> None:
     text = "March 14, 2026\n\nBridge opens\n\nThe harbor bridge opened on Saturday.\n"
     article = article_from_text(text)
@@ -204,6 +211,8 @@ def test_dateline_only_on_first_content_paragraph() -> None:
         "By Ana de la Cruz",
         "Jane Doe | Reuters",
         "By Jane Doe, Staff Writer",
+        "*By Jane Doe*",  # Markdown emphasis
+        "_By Jane Doe_",
     ],
 )
 def test_bylines(line: str) -> None:
