@@ -586,6 +586,18 @@ def _split_and_merge_links(
     return added
 
 
+def _repeats(src: AlignmentInput, src_ids: list[int], der: AlignmentInput, der_ids: list[int]) -> bool:
+    """One side is one sentence and the other repeats it word for word (a copy that runs a paragraph
+    twice): each copy is verbatim, though the two joined are not the one sentence."""
+    if len(src_ids) == 1 and len(der_ids) > 1:
+        one, many = src.features[src_ids[0]].normalized, [der.features[j].normalized for j in der_ids]
+    elif len(der_ids) == 1 and len(src_ids) > 1:
+        one, many = der.features[der_ids[0]].normalized, [src.features[i].normalized for i in src_ids]
+    else:
+        return False
+    return all(text == one for text in many)
+
+
 def _aligned_passage(
     source: Article,
     src: AlignmentInput,
@@ -602,7 +614,7 @@ def _aligned_passage(
     inside = [probability[(i, j)] for i in src_ids for j in der_ids if (i, j) in probability]
     score = max(inside) if inside else 0.0
     diff = None
-    if source_features.normalized == derived_features.normalized:
+    if source_features.normalized == derived_features.normalized or _repeats(src, src_ids, der, der_ids):
         label: PassageLabel = "verbatim"
         score = 1.0
     elif word_edit_similarity(source_features, derived_features) >= EDITED_MIN_SIMILARITY:

@@ -203,6 +203,15 @@ def passage_with(result, side: str, needle: str) -> Passage:
     return found[0]
 
 
+def test_a_paragraph_run_twice_is_verbatim_twice(lexical_comparer):
+    first, second, third = (whole(s) for s in STORY[:3])
+    result = lexical_comparer.compare(
+        f"{first}\n\n{second}\n\n{third}", f"{first}\n\n{second}\n\n{first}\n\n{third}"
+    )
+    assert labels(result) == ["verbatim"] * 3
+    assert result.verdict.reuse_verbatim == 1.0
+
+
 def test_reordered_copy_is_all_verbatim(lexical_comparer):
     sentences = [whole(s) for s in STORY[:5]]
     result = lexical_comparer.compare(" ".join(sentences), "\n\n".join(reversed(sentences)))
