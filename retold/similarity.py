@@ -305,6 +305,7 @@ class DocumentEvidence:
     mean_best_cosine: float = 0.0
     body_containment: float | None = None  # None: the same as containment (no headlines)
     body_bigram_containment: float | None = None
+    derived_content_words: int | None = None  # how many content words the shares are of (None: unknown)
 
     def to_dict(self) -> dict[str, float]:
         body = self.containment if self.body_containment is None else self.body_containment
@@ -317,7 +318,11 @@ class DocumentEvidence:
             "mean_best_cosine": round(self.mean_best_cosine, 4),
             "body_containment": round(body, 4),
             "body_bigram_containment": round(body_bigrams, 4),
-        }
+        } | (
+            {}
+            if self.derived_content_words is None
+            else {"derived_content_words": self.derived_content_words}
+        )
 
 
 def document_evidence(
@@ -350,7 +355,12 @@ def document_evidence(
         )
     mean_best = float(np.mean(best_cosines)) if best_cosines is not None and len(best_cosines) else 0.0
     return DocumentEvidence(
-        containment, bigram_containment, mean_best, body_containment, body_bigram_containment
+        containment,
+        bigram_containment,
+        mean_best,
+        body_containment,
+        body_bigram_containment,
+        len(derived_content),
     )
 
 

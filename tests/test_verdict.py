@@ -8,6 +8,7 @@ from conftest import verdict_problems
 from retold.align import Passage
 from retold.article import Span
 from retold.read import article_from_text, read_article
+from retold.similarity import DocumentEvidence
 from retold.verdict import infer_direction, judge
 
 # examples/README.md: what retold should say about each example compared with wire-original.txt.
@@ -187,6 +188,20 @@ def test_judge_thresholds(passages, similarity, label):
     assert verdict.label == label
     assert verdict_problems(verdict) == []
     assert verdict.is_derived == (label in ("wholly_derived", "partially_derived"))
+
+
+def test_a_few_shared_words_in_a_one_line_text_are_not_document_evidence():
+    # "Interest rates went up." shares two of its three content words with the source: 67% containment,
+    # which the document model (fitted on texts of 22 content words and more) reads as taken.
+    short = DocumentEvidence(0.67, 0.33, 0.55, derived_content_words=3)
+    verdict = judge(
+        [passage("added", 100)], source_chars=100, derived_chars=100, similarity=0.5, document=short
+    )
+    assert verdict.label == "same_story" and verdict.document_probability >= 0.5
+    assert any("too few for the document-level evidence" in line for line in verdict.evidence)
+    longer = DocumentEvidence(0.67, 0.33, 0.55, derived_content_words=40)
+    assert judge([passage("added", 100)], source_chars=100, derived_chars=100, similarity=0.5,
+                 document=longer).label == "partially_derived"  # fmt: skip
 
 
 def test_judge_on_no_passages_is_unrelated():
