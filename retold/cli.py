@@ -5,6 +5,8 @@ Nothing here decides anything about articles; every command is a thin shell over
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 import tempfile
@@ -76,8 +78,12 @@ def model_build(force: bool) -> None:
     from retold.pairclass import build_pair_classifier
 
     say = lambda msg: click.echo(msg, err=True)  # noqa: E731
-    click.echo(str(build_onnx_model(force=force, progress=say)))
-    click.echo(str(build_pair_classifier(force=force, progress=say)))
+    encoder = build_onnx_model(force=force, progress=say)
+    with _writing():
+        click.echo(str(encoder))
+    classifier = build_pair_classifier(force=force, progress=say)
+    with _writing():
+        click.echo(str(classifier))
 
 
 # ---- compare (retold/comparison.py) ------------------------------------------------------------
@@ -149,13 +155,46 @@ def compare(
     from retold.read import read_article
 
     if not output or output in ("-", "/dev/stdout"):
-        _write_comparison(comparer.compare(read_article(source), read_article(derived)), output_format, None)
+        result = comparer.compare(read_article(source), read_article(derived))
+        with _writing(output):
+            _write_comparison(result, output_format, None)
         return
     with _output_file(output, inputs=(source, derived)) as handle:
-        _write_comparison(
-            comparer.compare(read_article(source), read_article(derived)), output_format, handle
-        )
+        result = comparer.compare(read_article(source), read_article(derived))
+        with _writing(output, handle):
+            _write_comparison(result, output_format, handle)
     click.echo(f"Wrote {output}", err=True)
+
+
+@contextmanager
+def _writing(output: str | None = None, handle: TextIO | None = None) -> Iterator[None]:
+    """Writes to ``output`` (standard output when None or "-") whose failure is one line and exit 1.
+
+    A full disk or a device such as /dev/full gives ``cannot write OUTPUT: No space left on device``,
+    not a traceback. ``handle`` (standard output by default) is flushed inside, so that what Python
+    buffered fails here and not at exit. A closed pipe (``retold ... | head``) is left to click, which
+    exits quietly, as Python's convention has it for a reader that stopped listening.
+    """
+    stream = handle if handle is not None else sys.stdout
+    try:
+        yield
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        if stream is sys.stdout:
+            _discard_stdout()
+        name = "standard output" if output in (None, "-") else output
+        raise OutputError(f"cannot write {name}: {error.strerror or error}") from None
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that what could not be written is not tried again
+    (and reported with a traceback) when Python flushes it at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 @contextmanager
@@ -204,8 +243,7 @@ def _output_file(
         raise OutputError(f"cannot write {output}: {error.strerror}") from None
     keep = False
     try:
-        with handle:
-            yield cast(TextIO, handle)
+        yield from _closing(handle, output)
         keep = True
     except KeyboardInterrupt:
         keep = keep_partial
@@ -217,11 +255,14 @@ def _output_file(
                 f"--output {output} is also an article of the pairs file ({clash}), so it was not replaced;"
                 f" the results are in {handle.name}"
             )
-        if keep:
-            os.chmod(handle.name, _new_file_mode(target))
-            os.replace(handle.name, target)
-        else:
-            Path(handle.name).unlink(missing_ok=True)
+        try:
+            if keep:
+                os.chmod(handle.name, _new_file_mode(target))
+                os.replace(handle.name, target)
+        except OSError as error:
+            raise OutputError(f"cannot write {output}: {error.strerror}") from None
+        finally:
+            Path(handle.name).unlink(missing_ok=True)  # moved into place, or not to be kept
 
 
 def _write_directly(output: str, target: Path) -> Iterator[TextIO]:
@@ -229,8 +270,22 @@ def _write_directly(output: str, target: Path) -> Iterator[TextIO]:
         handle = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below
     except OSError as error:
         raise OutputError(f"cannot write {output}: {error.strerror}") from None
-    with handle:
+    yield from _closing(handle, output)
+
+
+def _closing(handle: Any, output: str) -> Iterator[TextIO]:
+    """Yield ``handle``, then close it: a close that fails (the last buffered write, on a full disk) is
+    one ``cannot write`` line; after a failure in the block, the close cannot hide it."""
+    try:
         yield cast(TextIO, handle)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            handle.close()
+        raise
+    try:
+        handle.close()
+    except OSError as error:
+        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
 
 
 def _same_file(name: str, target: Path) -> bool:
@@ -279,7 +334,7 @@ def _compare_pairs(path: str, comparer: Any, output: str | None) -> None:
     if output and output != "-":  # "-": standard output, as without --output
         paths_read: set[str] = set()
         with _output_file(output, inputs=(path,), keep_partial=True, inputs_read=paths_read) as handle:
-            _write_pair_results(path, comparer, total, handle, paths_read)
+            _write_pair_results(path, comparer, total, handle, paths_read, output=output)
     else:
         _write_pair_results(path, comparer, total, sys.stdout)
 
@@ -289,7 +344,12 @@ def _warn(message: str) -> None:
 
 
 def _write_pair_results(
-    path: str, comparer: Any, total: int | None, out: TextIO, paths_read: set[str] | None = None
+    path: str,
+    comparer: Any,
+    total: int | None,
+    out: TextIO,
+    paths_read: set[str] | None = None,
+    output: str | None = None,
 ) -> None:
     import json
 
@@ -319,8 +379,8 @@ def _write_pair_results(
                 else:
                     compared += 1
                     row = result.to_dict()
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                out.flush()
+                with _writing(output, out):
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 elapsed = progress.tasks[0].elapsed or 0.0
                 done = compared + errors
                 progress.update(task, advance=1, rate=f"{done / elapsed:.1f} pairs/s" if elapsed else "")
@@ -430,11 +490,12 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
         click.secho(f"skipped: {problem}", fg="yellow", err=True)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(
-        f"{db}: {report.added} added, {report.new_versions} new versions, {report.unchanged} unchanged, "
-        + (f"{report.restored} back to an earlier version, " if report.restored else "")
-        + f"{report.compared} pairs compared, {len(report.skipped)} inputs skipped"
-    )
+    with _writing():
+        click.echo(
+            f"{db}: {report.added} added, {report.new_versions} new versions, {report.unchanged} unchanged, "
+            + (f"{report.restored} back to an earlier version, " if report.restored else "")
+            + f"{report.compared} pairs compared, {len(report.skipped)} inputs skipped"
+        )
     if not (report.added or report.new_versions or report.unchanged or report.restored):
         # Nothing was read: a typo in every path, or files with no articles. Say so with the exit code
         # too, so that a script does not carry on with an empty store.
@@ -464,8 +525,6 @@ def find_command(article: str, db: str, fmt: str, limit: int, paraphrase: bool) 
     Example:
         retold find rewrite.txt --db news.db
     """
-    import json
-
     from retold.collection import Collection
 
     if not article.strip():
@@ -474,6 +533,13 @@ def find_command(article: str, db: str, fmt: str, limit: int, paraphrase: bool) 
     matches = collection.find(article, limit=limit)
     if paraphrase and (note := collection.unembedded_note()):
         click.echo(f"note: {note}", err=True)
+    with _writing():
+        _print_matches(article, matches, fmt)
+
+
+def _print_matches(article: str, matches: list[Any], fmt: str) -> None:
+    import json
+
     if fmt == "json":
         click.echo(json.dumps({"article": article, "matches": [m.to_dict() for m in matches]}, indent=2))
         return
@@ -558,21 +624,24 @@ def stories_command(db: str, fmt: str, output: str) -> None:
         raise click.UsageError("--output is the folder of the HTML report; add --format html")
     collection = Collection(db)
     stories = collection.stories()
-    if fmt == "json":
-        click.echo(json.dumps({"stories": [s.to_dict() for s in stories]}, indent=2, ensure_ascii=False))
-    elif fmt == "html":
+    if fmt == "html":
         from retold.render.stories_html import write_stories_report
 
         index = write_stories_report(collection, stories, output)
-        click.echo(f"Wrote {index}")
-    elif not stories:
-        click.echo(
-            "No stories: no two articles are linked (a pair that reuses wording for another event, with"
-            " other figures or dates, is not a story link); `retold pairs` lists every compared pair."
-        )
-    else:
-        for story in stories:
-            _print_story(story)
+        with _writing():
+            click.echo(f"Wrote {index}")
+        return
+    with _writing():
+        if fmt == "json":
+            click.echo(json.dumps({"stories": [s.to_dict() for s in stories]}, indent=2, ensure_ascii=False))
+        elif not stories:
+            click.echo(
+                "No stories: no two articles are linked (a pair that reuses wording for another event, with"
+                " other figures or dates, is not a story link); `retold pairs` lists every compared pair."
+            )
+        else:
+            for story in stories:
+                _print_story(story)
 
 
 @cli.command("show")
@@ -592,13 +661,14 @@ def show_command(story_id: str, db: str, fmt: str) -> None:
     from retold.collection import Collection
 
     story = Collection(db).story(story_id)
-    if fmt == "json":
-        click.echo(json.dumps(story.to_dict(), indent=2, ensure_ascii=False))
-        return
-    _print_story(story)
-    for m in story.members:
-        took = f"took {m.reuse:.0%} from {m.parent}, added {m.added:.0%}" if m.parent else "root"
-        click.echo(f"  {m.id}: {took}")
+    with _writing():
+        if fmt == "json":
+            click.echo(json.dumps(story.to_dict(), indent=2, ensure_ascii=False))
+            return
+        _print_story(story)
+        for m in story.members:
+            took = f"took {m.reuse:.0%} from {m.parent}, added {m.added:.0%}" if m.parent else "root"
+            click.echo(f"  {m.id}: {took}")
 
 
 @cli.command("pairs")
@@ -629,15 +699,16 @@ def pairs_command(db: str, min_reuse: float, fmt: str) -> None:
     rows = Collection(db).pairs(min_reuse=min_reuse)
     first = next(rows, None)  # opens the store: a missing or damaged one fails before any output
     rows = itertools.chain([first], rows) if first is not None else iter(())
-    if fmt == "jsonl":
+    with _writing():
+        if fmt == "jsonl":
+            for row in rows:
+                click.echo(json.dumps(row, ensure_ascii=False))
+            return
+        # The header even with no rows: pandas.read_csv and spreadsheets need it to read an empty result.
+        writer = csv.DictWriter(sys.stdout, fieldnames=PAIR_FIELDS, lineterminator="\n")
+        writer.writeheader()
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-        return
-    # The header even with no rows: pandas.read_csv and spreadsheets need it to read an empty result.
-    writer = csv.DictWriter(sys.stdout, fieldnames=PAIR_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
+            writer.writerow(row)
 
 
 def _not_nan(value: float, option: str) -> float:

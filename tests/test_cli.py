@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -448,3 +451,83 @@ def test_pairs_output_in_a_folder_without_write_access_is_refused_not_truncated(
     )
     assert result.exit_code == 1 and "cannot write" in result.output
     assert article.read_text(encoding="utf-8") == before
+
+
+def _run_retold(*args: str, **kwargs):
+    return subprocess.run([sys.executable, "-m", "retold.cli", *args], check=False, cwd=ROOT, **kwargs)
+
+
+def _one_error_line(stderr: str) -> str:
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]  # the batch progress bar leaves a blank
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+
+
+@needs_dev_full
+@pytest.mark.parametrize(
+    ("args", "target"),
+    [
+        (["examples/wire-original.txt", "examples/copy-light-edit.txt", "-o", "/dev/full"], "/dev/full"),
+        (
+            ["examples/wire-original.txt", "examples/copy-light-edit.txt", "--format", "json"],
+            "standard output",
+        ),
+        (["examples/wire-original.txt", "examples/copy-light-edit.txt"], "standard output"),
+        (["--pairs", "examples/pairs.jsonl", "--format", "json"], "standard output"),
+        (["--pairs", "examples/pairs.jsonl", "--format", "json", "-o", "/dev/full"], "/dev/full"),
+    ],
+    ids=["output-device", "json-stdout", "terminal-stdout", "pairs-stdout", "pairs-output-device"],
+)
+def test_a_full_disk_is_one_line_not_a_traceback(args, target):
+    with open("/dev/full", "w") as full:
+        done = _run_retold("compare", *args, *FAST, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 1
+    line = _one_error_line(done.stderr)
+    assert line == f"Error: cannot write {target}: No space left on device"
+
+
+def test_a_full_disk_while_writing_the_output_file_keeps_the_earlier_one(tmp_path, examples, monkeypatch):
+    out = tmp_path / "report.json"
+    out.write_text("an earlier report\n", encoding="utf-8")
+    real = tempfile.NamedTemporaryFile
+
+    def on_a_full_disk(*args, **kwargs):
+        handle = real(*args, **kwargs)
+
+        def write(text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        handle.write = write
+        return handle
+
+    monkeypatch.setattr("retold.cli.tempfile.NamedTemporaryFile", on_a_full_disk)
+    wire, copy = str(examples / "wire-original.txt"), str(examples / "copy-light-edit.txt")
+    line = user_error("compare", wire, copy, "--format", "json", "-o", str(out), *FAST)
+    assert line == f"Error: cannot write {out}: No space left on device"
+    assert out.read_text(encoding="utf-8") == "an earlier report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("args", [["--format", "json"], []], ids=["json", "terminal"])
+def test_a_closed_pipe_exits_quietly(args):
+    command = [sys.executable, "-m", "retold.cli", "compare", "--pairs", "examples/pairs.jsonl"]
+    if not args:
+        command = [*command[:4], "examples/wire-original.txt", "examples/copy-light-edit.txt"]
+    else:
+        command += args
+    # The reader is gone before retold writes anything, as with `retold ... | head -c 0`.
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [*command, *FAST], stdout=writer, stderr=subprocess.PIPE, text=True, check=False, cwd=ROOT
+        )
+    finally:
+        os.close(writer)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert "Error" not in done.stderr, done.stderr
