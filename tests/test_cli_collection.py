@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -219,3 +221,22 @@ def test_find_table_shows_long_ids_whole_at_80_columns(tmp_path):
 def test_pairs_csv_writes_nothing_when_the_store_cannot_be_read(tmp_path):
     result = CliRunner().invoke(cli, ["pairs", "--db", str(tmp_path / "nope.db"), "--format", "csv"])
     assert result.exit_code == 1 and result.stdout == "" and "does not exist" in result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [["pairs", "--format", "csv"], ["pairs"], ["stories", "--format", "json"], ["stories"]],
+    ids=["pairs-csv", "pairs-jsonl", "stories-json", "stories-table"],
+)
+def test_a_full_disk_on_standard_output_is_one_line(indexed, args):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "retold.cli", *args, "--db", str(indexed)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == ["Error: cannot write standard output: No space left on device"]
