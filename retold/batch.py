@@ -2,8 +2,8 @@
 
 Each line is ``{"id": ..., "source": ARTICLE, "derived": ARTICLE}`` where ARTICLE is a record with
 ``text`` (and optional title/date/outlet/url/byline) or ``{"path": FILE}``; relative paths are read from
-the current directory. A bad line gives ``{"id": ..., "error": "..."}`` and the run goes on. One
-``Comparer`` (one loaded model) serves every pair.
+the current directory. A bad line gives ``{"id": ..., "error": "..."}`` and the run goes on; a missing
+model is no line's fault and stops the run. One ``Comparer`` (one loaded model) serves every pair.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from retold.article import Article
 from retold.comparison import Comparer, Comparison
-from retold.errors import InputError, RetoldError
+from retold.errors import InputError, ModelUnavailableError, RetoldError
 from retold.read import SNIFF_BYTES, json_problem, not_a_number_as_null, refuse_binary
 
 
@@ -69,6 +69,10 @@ def compare_pairs(
     An id used by an earlier line is compared all the same (nothing is dropped), and ``warn`` is told,
     since the two results can then only be told apart by their order. ``paths_read`` collects the
     article files the lines name.
+
+    Raises:
+        ModelUnavailableError: the embedding model (or the cross-encoder) is not built or installed. It
+            would fail every line alike, so it stops the run, after the results already yielded.
     """
     name = os.fspath(path)
     try:
@@ -139,6 +143,8 @@ def _compare_line(
         source = _article(record["source"], "source", where)
         derived = _article(record["derived"], "derived", where)
         return comparer.compare(source, derived, id=pair_id), given_id
+    except ModelUnavailableError:
+        raise  # set-up, not this line: every line would get the same error record
     except RetoldError as error:
         message = str(error)
         if not message.startswith(where):

@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from retold.batch import PairError, compare_pairs, count_lines
 from retold.comparison import Comparison
-from retold.errors import InputError
+from retold.errors import InputError, ModelUnavailableError
 
 
 @pytest.fixture(scope="module")
@@ -277,3 +277,18 @@ def test_a_json_list_given_as_pairs_is_one_error(tmp_path, lexical_comparer):
     pairs.write_text(json.dumps([json.loads(_pair("a")), json.loads(_pair("b"))], indent=2))
     with pytest.raises(InputError, match=r"pairs\.json is a JSON list; --pairs reads JSON Lines"):
         list(compare_pairs(pairs, lexical_comparer))
+
+
+def test_a_missing_model_stops_the_run_instead_of_failing_every_line(tmp_path, monkeypatch):
+    from retold.comparison import Comparer
+
+    def not_built():
+        raise ModelUnavailableError("the embedding model has not been built yet; run: retold model build")
+
+    monkeypatch.setattr("retold.embed.load_encoder", not_built)
+    pairs = write(tmp_path, json.dumps({"id": "bad", "source": {"text": TEXT_A}}), pair("a"), pair("b"))
+    results = compare_pairs(pairs, Comparer(facts=False))
+    bad = next(results)  # a bad line is still its own error record
+    assert isinstance(bad, PairError) and bad.id == "bad"
+    with pytest.raises(ModelUnavailableError, match="has not been built"):
+        next(results)

@@ -531,3 +531,13 @@ def test_a_closed_pipe_exits_quietly(args):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
     assert "Error" not in done.stderr, done.stderr
+
+
+def test_pairs_without_the_model_stop_with_one_line_as_a_single_pair_does(tmp_path):
+    env = {**os.environ, "RETOLD_MODEL_DIR": str(tmp_path)}  # an empty folder: no model built there
+    args = ["--pairs", "examples/pairs.jsonl", "--format", "json", "--no-facts"]
+    done = _run_retold("compare", *args, env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout == ""
+    line = _one_error_line(done.stderr)
+    assert line.startswith("Error: the embedding model has not been built yet")
+    assert "pairs.jsonl line" not in line  # not a line's fault
