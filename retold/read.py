@@ -797,6 +797,13 @@ def article_from_record(
     else:
         if not isinstance(path, str) or not path.strip() or "\x00" in path:
             raise InputError(f"{where}: field 'path' must name a file, got {json.dumps(path)}")
+        if path == "-":
+            # Standard input inside a record would swallow the rest of a pairs file read from stdin, and
+            # beside a records file it means nothing; a file named "-" is "./-".
+            raise InputError(
+                f"{where}: field 'path' is \"-\", but standard input cannot be an article inside a record;"
+                " give the article's file (./- for a file named -) or its text in 'text'"
+            )
         full = Path(path) if base_dir is None or Path(path).is_absolute() else Path(base_dir) / path
         _refuse_path_loop(str(full))
         try:

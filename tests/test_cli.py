@@ -408,6 +408,21 @@ def test_pairs_from_standard_input(examples):
     assert json.loads(result.stdout.splitlines()[0])["id"] == "s"
 
 
+def test_a_path_dash_in_pairs_from_standard_input_is_that_lines_error(examples):
+    # It read the rest of stdin as the article, and the lines after it were lost.
+    text = {"text": "The dam broke. Four died."}
+    lines = [
+        json.dumps({"id": "dash", "source": text, "derived": {"path": "-"}}),
+        json.dumps({"id": "after", "source": text, "derived": {"text": "The dam broke."}}),
+    ]
+    result = invoke("compare", "--pairs", "-", "--format", "json", *FAST, input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    dash, after = (json.loads(line) for line in result.stdout.splitlines())
+    assert dash["id"] == "dash" and "field 'path' is \"-\"" in dash["error"]
+    assert dash["error"].startswith("- line 1 derived:")
+    assert after["id"] == "after" and "error" not in after
+
+
 def test_verify_and_lexical_only_together_is_a_usage_error(examples):
     wire = str(examples / "wire-original.txt")
     result = CliRunner().invoke(cli, ["compare", wire, wire, "--lexical-only", "--verify"])

@@ -481,6 +481,18 @@ def test_bad_record_fields(record: dict, message: str) -> None:
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize("base_dir", [None, "."], ids=["current-folder", "records-folder"])
+def test_a_record_path_dash_is_refused_not_read_from_standard_input(base_dir, monkeypatch) -> None:
+    class Untouchable:
+        def __getattr__(self, name):
+            raise AssertionError("standard input was read")
+
+    monkeypatch.setattr("sys.stdin", Untouchable())
+    with pytest.raises(InputError) as caught:
+        article_from_record({"path": "-"}, where="w", base_dir=base_dir)
+    assert str(caught.value).startswith("w: field 'path' is \"-\", but standard input cannot be an article")
+
+
 def test_record_publication_date_aliases() -> None:
     feed = article_from_record({"text": "a", "datePublished": "2024-03-05T09:00:00Z"}, where="w")
     assert feed.date == "2024-03-05T09:00:00+00:00"
