@@ -100,16 +100,6 @@ MAX_TITLE_WORDS = 25
 # A header block is a handful of lines; a longer run of "key: value" lines is content (a list, a table).
 MAX_HEADER_LINES = 15
 
-HEADER_KEYS = {
-    "date": "date",
-    "title": "title",
-    "outlet": "outlet",
-    "url": "url",
-    "byline": "byline",
-    "author": "byline",
-    "source": "outlet",
-    "id": "id",
-}
 RECORD_FIELDS = ("id", "text", "path", "title", "date", "outlet", "url", "byline")
 METADATA_FIELDS = ("title", "date", "outlet", "url", "byline")
 # Publication-date names of common feeds and scrapers: schema.org (datePublished), RSS (pubDate),
@@ -133,6 +123,17 @@ RECORD_ALIASES = {
     "sitename": "outlet",
     "headline": "title",
     **dict.fromkeys(_DATE_ALIASES, "date"),
+}
+# The keys of a text file's header block: the record fields and the same aliases (RECORD_ALIASES),
+# compared in lower case with spaces and hyphens read as underscores ("Date Published:" is
+# date_published, "pubDate:" is pubdate), and names that header blocks use more than JSON does.
+HEADER_KEYS = {
+    **{field: field for field in ("id", *METADATA_FIELDS)},
+    **{alias.lower(): field for alias, field in RECORD_ALIASES.items()},
+    "publisher": "outlet",
+    "site": "outlet",
+    "link": "url",
+    "by": "byline",
 }
 # NewsAPI gives the first ~200 characters of an article and ends them with "… [+3412 chars]".
 _NEWSAPI_CUT = re.compile(r"\[\+\d+ chars\]\s*$")
@@ -937,6 +938,7 @@ def _parse_header_block(text: str) -> tuple[int, dict[str, str]] | None:
     Returns the end of the block (its last non-blank character) and the fields, or ``None``.
     """
     fields: dict[str, str] = {}
+    named: dict[str, str] = {}  # field -> the key that gave it
     known = False
     position = 0
     for _ in range(MAX_HEADER_LINES):
@@ -946,13 +948,16 @@ def _parse_header_block(text: str) -> tuple[int, dict[str, str]] | None:
         match = _HEADER_LINE.fullmatch(text, position, newline)
         if match is None:
             return None
-        key, value = match.group(1).strip().lower(), match.group(2)
-        if key in HEADER_KEYS:
+        key, value = re.sub(r"[ -]", "_", match.group(1).strip().lower()), match.group(2)
+        target = HEADER_KEYS.get(key)
+        if target is not None:
             known = True
-            if value:
-                fields[HEADER_KEYS[key]] = value
+            # The field's own name wins over an alias ("outlet:" over "source:"), as in JSON records.
+            if value and (key == target or named.get(target) != target):
+                fields[target] = value
+                named[target] = key
         elif value:
-            fields[re.sub(r"[ -]", "_", key)] = value
+            fields[key] = value
         position = newline + 1
         if _BLANK_LINE.match(text, position):
             return (_trim_end(text, 0, position), fields) if known else None

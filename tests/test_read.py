@@ -82,19 +82,19 @@ def test_bom_is_stripped_and_nothing_else(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "iso"),
+    ("line", "iso", "raw"),
     [
-        ("2026-03-14", "2026-03-14"),
-        ("March 14, 2026", "2026-03-14"),
-        ("Updated 14 March 2026 09:10 GMT", "2026-03-14T09:10:00+00:00"),
-        ("Published: Sat, 14 Mar 2026", "2026-03-14"),
+        ("2026-03-14", "2026-03-14", None),  # raw kept only when changed
+        ("March 14, 2026", "2026-03-14", "March 14, 2026"),
+        ("Updated 14 March 2026 09:10 GMT", "2026-03-14T09:10:00+00:00", "Updated 14 March 2026 09:10 GMT"),
+        ("Published: Sat, 14 Mar 2026", "2026-03-14", "Sat, 14 Mar 2026"),  # a header line: its value
     ],
 )
-def test_lone_leading_date_line(line: str, iso: str) -> None:
+def test_lone_leading_date_line(line: str, iso: str, raw: str | None) -> None:
     text = f"{line}\n\nThe harbor bridge opened on Saturday after long delays.\n"
     article = article_from_text(text)
     assert article.date == iso
-    assert article.extra.get("date_raw") == (None if line == iso else line)  # raw kept only when changed
+    assert article.extra.get("date_raw") == raw
     assert kinds(article) == ["header"]
     assert article.boilerplate[0].span.text == line
 
@@ -122,6 +122,48 @@ def test_header_keys_are_case_insensitive_and_aliased() -> None:
     assert article.url == "https://x.example/a?b=c:d"
     assert article.id == "story-9"
     assert "id" not in article.extra
+
+
+def test_header_keys_take_the_synonyms_json_records_take() -> None:
+    text = (
+        "Headline: City council approves new budget\n"
+        "Published: 2025-03-10T09:00:00Z\n"
+        "Publisher: Riverside Gazette\n"
+        "Link: https://x.example/a\n"
+        "By: Ann Lee\n"
+        "\n"
+        "The city council voted 7-2 on Monday to approve a $45 million budget.\n"
+    )
+    article = article_from_text(text)
+    assert article.title == "City council approves new budget"
+    assert article.date == "2025-03-10T09:00:00+00:00"
+    assert (article.outlet, article.url, article.byline) == (
+        "Riverside Gazette",
+        "https://x.example/a",
+        "Ann Lee",
+    )
+    assert kinds(article) == ["header"]  # not compared as article text
+    assert article.boilerplate[0].span.text.endswith("By: Ann Lee")
+    assert set(article.extra) == {"date_raw"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "pubDate: 2025-03-10",
+        "Date Published: 2025-03-10",
+        "date-published: 2025-03-10",
+        "publishedAt: 2025-03-10",
+    ],
+)
+def test_header_date_synonyms_in_any_case_and_spacing(line: str) -> None:
+    assert article_from_text(f"{line}\n\nBody text.\n").date == "2025-03-10"
+
+
+def test_a_header_fields_own_name_wins_over_its_synonym() -> None:
+    article = article_from_text("Outlet: Real Outlet\nSite: Other\nbyline: Ann Lee\nauthor: Bo\n\nBody.\n")
+    assert (article.outlet, article.byline) == ("Real Outlet", "Ann Lee")
+    assert not {"site", "author"} & set(article.extra)
 
 
 def test_explicit_id_and_metadata_win_over_header() -> None:
