@@ -39,6 +39,23 @@ def fail_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _not_empty(hint: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A callback that refuses an empty path, as an unset shell variable gives (``-o "$OUT"``): read as
+    the current folder or as no path at all, it would index the whole folder or write where nobody asked.
+    """
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        values = value if isinstance(value, tuple) else (value,)
+        if any(v is not None and not v.strip() for v in values):
+            name = max(param.opts, key=len) if isinstance(param, click.Option) else (param.name or "").upper()
+            raise click.UsageError(
+                f"{name} {'holds an empty path' if param.nargs != 1 else 'is empty'}: {hint}"
+            )
+        return value
+
+    return check
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="retold")
 def cli() -> None:
@@ -90,8 +107,12 @@ def model_build(force: bool) -> None:
 
 
 @cli.command()
-@click.argument("source", required=False)
-@click.argument("derived", required=False)
+@click.argument(
+    "source", required=False, callback=_not_empty("give an article file, or - for standard input")
+)
+@click.argument(
+    "derived", required=False, callback=_not_empty("give an article file, or - for standard input")
+)
 @click.option(
     "--format",
     "output_format",
@@ -100,10 +121,17 @@ def model_build(force: bool) -> None:
     show_default=True,
     help="Side-by-side terminal view, the JSON result (docs/json-schema.md), or a self-contained HTML report.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    callback=_not_empty("give a file name, or - for standard output"),
+    help="Write to this file instead of stdout.",
+)
 @click.option(
     "--pairs",
     type=click.Path(dir_okay=False),
+    callback=_not_empty("give a JSONL file of pairs, or - for standard input"),
     help="Batch mode: a JSONL file of {id, source, derived} pairs; writes one JSON result per line.",
 )
 @click.option("--lexical-only", is_flag=True, help="Align on wording alone; no embedding model is loaded.")
@@ -403,6 +431,7 @@ def _db_option(func: F) -> F:
     return click.option(
         "--db",
         type=click.Path(dir_okay=False),
+        callback=_not_empty("give the store's file name, such as retold.db"),
         default="retold.db",
         show_default=True,
         help="The collection store (an SQLite file).",
@@ -442,7 +471,9 @@ class _Bars:
 
 
 @cli.command("index")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(), callback=_not_empty("give files or folders to index")
+)
 @_db_option
 @click.option(
     "--paraphrase/--no-paraphrase",
@@ -603,6 +634,7 @@ def _print_story(story: Any) -> None:
 @click.option(
     "--output",
     type=click.Path(file_okay=False),
+    callback=_not_empty("give the folder for the HTML report"),
     default="retold-stories",
     show_default=True,
     help="Folder the HTML report is written to (--format html).",

@@ -644,7 +644,9 @@ def iter_articles(
             continue
         given = os.fspath(source)
         path = Path(given)
-        if path.is_dir():
+        if not given.strip():  # Path("") is the current folder
+            yield InputError("an empty path names no file; give a file or folder")
+        elif path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 for name in sorted(files):

@@ -556,3 +556,20 @@ def test_pairs_without_the_model_stop_with_one_line_as_a_single_pair_does(tmp_pa
     line = _one_error_line(done.stderr)
     assert line.startswith("Error: the embedding model has not been built yet")
     assert "pairs.jsonl line" not in line  # not a line's fault
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["", "examples/copy-light-edit.txt"], "SOURCE is empty"),
+        (["examples/wire-original.txt", ""], "DERIVED is empty"),
+        (["examples/wire-original.txt", "examples/copy-light-edit.txt", "-o", ""], "--output is empty"),
+        (["--pairs", "", "--format", "json"], "--pairs is empty"),
+    ],
+    ids=["source", "derived", "output", "pairs"],
+)
+def test_an_empty_path_is_refused_by_name(args, message, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(cli, ["compare", *args, *FAST])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1].startswith(f"Error: {message}: give ")

@@ -240,3 +240,39 @@ def test_a_full_disk_on_standard_output_is_one_line(indexed, args):
         )
     assert done.returncode == 1
     assert done.stderr.splitlines() == ["Error: cannot write standard output: No space left on device"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["index", ""], "PATHS holds an empty path"),
+        (["index", "feed.jsonl", ""], "PATHS holds an empty path"),
+        (["find", ""], "ARTICLE is empty"),
+        (["pairs", "--db", ""], "--db is empty"),
+        (["stories", "--format", "html", "--output", ""], "--output is empty"),
+    ],
+    ids=["index", "index-among-others", "find", "db", "stories-output"],
+)
+def test_an_empty_path_is_refused_with_or_without_a_store(tmp_path, indexed, monkeypatch, args, message):
+    # "" is the current folder to Path(): `index ""` indexed the whole folder when the store existed.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "stray.txt").write_text(COPY.replace("Lower Kessel", "Upper Kessel"), encoding="utf-8")
+    db = [] if "--db" in args else ["--db", str(indexed)]
+    before = CliRunner().invoke(cli, ["pairs", "--db", str(indexed)]).output
+    result = CliRunner().invoke(cli, [*args, *db])
+    assert result.exit_code == 2 and f"Error: {message}" in result.output, result.output
+    assert CliRunner().invoke(cli, ["pairs", "--db", str(indexed)]).output == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("c.db")) == [
+        "feed.jsonl",
+        "stray.txt",
+    ]
+
+
+def test_an_empty_path_given_to_the_library_is_skipped_not_read_as_the_current_folder(tmp_path, monkeypatch):
+    from retold.collection import iter_articles
+    from retold.errors import InputError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(WIRE, encoding="utf-8")
+    [item] = list(iter_articles([""]))
+    assert isinstance(item, InputError) and "empty path" in str(item)
