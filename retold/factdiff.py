@@ -24,6 +24,7 @@ from typing import Any, Literal
 from retold.align import ALIGNED_LABELS, Passage
 from retold.article import Article, Span
 from retold.facts import (
+    CJK_CHARACTERS,
     ArticleFacts,
     Attribution,
     EntityMention,
@@ -616,10 +617,16 @@ def _context(text: str, mention: NumberMention) -> set[str]:
     return {w.lower() for w in words if w.lower() not in _CONTEXT_STOPWORDS}
 
 
+# In scripts written without spaces the word after a figure is its first character: a counter or unit
+# ("12名", "4500万", "7月"); the rest of the run is the clause, which a rewrite rewords.
+_WORD_AFTER = re.compile(rf" ?([{CJK_CHARACTERS}])|\s+(?:of\s+)?([^\W\d_]+)")
+
+
 def _word_after(text: str, mention: NumberMention) -> str | None:
-    """The word after a number ("12 people" -> "people"), skipping "of"; None at the end of a clause."""
-    after = re.match(r"\s+(?:of\s+)?([^\W\d_]+)", text[mention.span.end :])
-    return after.group(1).lower() if after else None
+    """The word after a number ("12 people" -> "people", "4500万" -> "万"), skipping "of"; None at the
+    end of a clause."""
+    after = _WORD_AFTER.match(text, mention.span.end)
+    return (after.group(1) or after.group(2)).lower() if after else None
 
 
 def diff_numbers(

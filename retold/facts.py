@@ -412,6 +412,16 @@ _NUMBER_PATTERN = re.compile(
     re.IGNORECASE,
 )
 _CASE_SENSITIVE_KINDS = ("date", "weekday")  # "march" the verb, "may" the modal: names need capitals
+# Han, kana and Hangul: scripts written without spaces, so a figure stands against letters ("通过了4500万
+# 美元", "12명"). They are word characters to ``re``, which hid every such figure behind its ``\b``; the
+# patterns read a copy of the text where each of them is a mark that is neither a letter nor a space
+# (one character for one, so offsets stay).
+CJK_CHARACTERS = (
+    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff"
+)
+_CJK = re.compile(f"[{CJK_CHARACTERS}]")
+_CJK_STAND_IN = "\x07"
 
 
 def extract_numbers(text: str, *, language: str = "en") -> list[NumberMention]:
@@ -421,9 +431,9 @@ def extract_numbers(text: str, *, language: str = "en") -> list[NumberMention]:
     clock time): month names, weekdays and spelled-out numbers are English words.
     """
     mentions: list[NumberMention] = []
-    for match in _NUMBER_PATTERN.finditer(text):
+    for match in _NUMBER_PATTERN.finditer(_CJK.sub(_CJK_STAND_IN, text)):
         kind = match.lastgroup
-        raw = match.group(0)
+        raw = text[match.start() : match.end()]
         if kind is None:
             continue
         lower_case_name = not raw[:1].isupper() and not raw[:1].isdigit()

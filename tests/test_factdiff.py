@@ -174,6 +174,18 @@ def test_other_language_reports_entities_unavailable_and_still_diffs_quotes():
     assert [n.status for n in result.numbers] == ["changed"]
 
 
+def test_chinese_figures_changed_in_a_passage_are_changed():
+    # Figures against Han characters: the first character after each (比, 的, 万) is its unit word.
+    result = _diff(
+        "市议会周一以7比2的投票结果通过了4500万美元的新年度预算。该计划包括300万美元的道路维修费用。",
+        "市议会周一以6比3的投票结果通过了5400万美元的新年度预算。该计划包括300万美元的道路维修费用。",
+        language="zh",
+    )
+    changed = [(n.source.span.text, n.derived.span.text) for n in result.numbers if n.status == "changed"]
+    assert changed == [("7", "6"), ("2", "3"), ("4500", "5400")]
+    assert [n.source.span.text for n in result.numbers if n.status == "unchanged"] == ["300"]
+
+
 def test_json_shape_matches_the_issue():
     data = json.loads(json.dumps(_diff(SOURCE, SOURCE.replace("Twelve", "Ten")).to_dict()))
     assert set(data) == {"quotes", "entities", "numbers", "attributions", "notes"}

@@ -132,6 +132,16 @@ def test_other_languages_keep_digits_only():
     assert extract_numbers("five Monday", language="de") == []
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_figures_against_cjk_characters_are_found(language):
+    # Han, kana and Hangul are word characters to ``re``: "了4500万" hid the figure behind \b.
+    numbers = extract_numbers("市议会以7比2通过了4500万美元的预算，新招聘12名消防员。", language=language)
+    assert [(n.span.text, n.value) for n in numbers] == [
+        ("7", ("number", 7.0)), ("2", ("number", 2.0)), ("4500", ("number", 4500.0)), ("12", ("number", 12.0)),
+    ]  # fmt: skip
+    assert [n.span.text for n in extract_numbers("12명이 다쳤다", language="ko")] == ["12"]
+
+
 @given(st.text(alphabet=st.sampled_from(list('ab "“”«»,.\n')), max_size=80))
 def test_quote_spans_are_always_inside_the_text(text):
     for quote in extract_quotes(text):
