@@ -388,29 +388,48 @@ _SPELLED = (
     + r"))?"
 )
 _DIGITS = r"\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?"
+# Most of continental Europe (and Turkish, Russian, Indonesian, Vietnamese...) writes 1.200 or 1 200 for
+# a thousand two hundred and 45,5 for forty-five and a half. A point or space groups only before exactly
+# three digits ("1.200", "12 000"); any other point is a decimal one written the English way ("3.5").
+DECIMAL_COMMA_LANGUAGES = frozenset(
+    "af be bg bs ca cs da de el es et eu fi fo fr gl hr hu id is it kk lt lv mk nb nl nn no pl pt ro ru "
+    "sk sl sq sr sv tr uk uz vi".split()
+)
+_DIGITS_DECIMAL_COMMA = (
+    r"(?:\d{1,3}(?:[.\u066c\u00a0\u202f\u2009 ]\d{3})+(?!\d)|\d+(?:\.\d+)?)(?:[,\u066b]\d+)?"
+)
+_GROUP_SEPARATOR = re.compile(r"(?<=\d)[.\u066c\u00a0\u202f\u2009 ](?=\d{3}(?!\d))")
 _SCALE = r"(?:\s?(?:hundred|thousand|million|billion|trillion)|\s?(?:bn|mn|tn)\b|(?<=\d)[kmb]\b)"
 _CURRENCY_SIGN = r"(?:US\$|C\$|A\$|[$€£¥₹]|Rs\.?\s?)"
 _CURRENCY_WORD = r"(?:dollars?|euros?|pounds?|yen|rupees?|dinars?|riyals?|pesos?|francs?|yuan)"
-_AMOUNT = rf"(?:{_DIGITS}|{_SPELLED}|one|a|an)(?:{_SCALE})?"
 
-_NUMBER_PATTERN = re.compile(
-    "|".join(
-        [
-            r"(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b)",
-            rf"(?P<money>{_CURRENCY_SIGN}\s?{_DIGITS}{_SCALE}?|\b{_AMOUNT}\s+{_CURRENCY_WORD}\b)",
-            rf"(?P<percent>\b(?:{_DIGITS}|{_SPELLED})\s?(?:%|percent\b|per cent\b)|{_DIGITS}\s?%)",
-            rf"(?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
-            rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}}\b)?"
-            rf"|\b(?:(?:early|mid|late)[-\s])?{_MONTH}\s+\d{{4}}\b"
-            r"|\b(?:early|mid|late)[-\s](?:1[89]|20)\d{2}\b|\b\d{4}-\d{2}-\d{2}\b"
-            r"|\b(?:January|February|March|April|June|July|August|September|October|November|December)\b"
-            r"|\b(?:1[89]|20)\d{2}\b(?![,.]?\d))",
-            rf"(?P<weekday>\b{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b)",
-            rf"(?P<number>(?<![\w.,]){_DIGITS}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
-        ]
-    ),
-    re.IGNORECASE,
-)
+
+def _number_pattern(digits: str) -> re.Pattern[str]:
+    """Numbers, money, percentages, dates, weekdays and times, with ``digits`` as the way figures are
+    written (English "1,200.5" or continental "1.200,5")."""
+    amount = rf"(?:{digits}|{_SPELLED}|one|a|an)(?:{_SCALE})?"
+    return re.compile(
+        "|".join(
+            [
+                r"(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b)",
+                rf"(?P<money>{_CURRENCY_SIGN}\s?{digits}{_SCALE}?|\b{amount}\s+{_CURRENCY_WORD}\b)",
+                rf"(?P<percent>\b(?:{digits}|{_SPELLED})\s?(?:%|percent\b|per cent\b)|{digits}\s?%)",
+                rf"(?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
+                rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}}\b)?"
+                rf"|\b(?:(?:early|mid|late)[-\s])?{_MONTH}\s+\d{{4}}\b"
+                r"|\b(?:early|mid|late)[-\s](?:1[89]|20)\d{2}\b|\b\d{4}-\d{2}-\d{2}\b"
+                r"|\b(?:January|February|March|April|June|July|August|September|October|November|December)\b"
+                r"|\b(?:1[89]|20)\d{2}\b(?![,.]?\d))",
+                rf"(?P<weekday>\b{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b)",
+                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
+            ]
+        ),
+        re.IGNORECASE,
+    )
+
+
+_NUMBER_PATTERN = _number_pattern(_DIGITS)
+_NUMBER_PATTERN_DECIMAL_COMMA = _number_pattern(_DIGITS_DECIMAL_COMMA)
 _CASE_SENSITIVE_KINDS = ("date", "weekday")  # "march" the verb, "may" the modal: names need capitals
 # Han, kana and Hangul: scripts written without spaces, so a figure stands against letters ("通过了4500万
 # 美元", "12명"). They are word characters to ``re``, which hid every such figure behind its ``\b``; the
@@ -428,10 +447,13 @@ def extract_numbers(text: str, *, language: str = "en") -> list[NumberMention]:
     """Numbers, money, percentages, dates, weekdays and times of day, with normalised values.
 
     Outside English only digits count (a number, amount with a currency sign, percentage, ISO date or
-    clock time): month names, weekdays and spelled-out numbers are English words.
+    clock time): month names, weekdays and spelled-out numbers are English words. In the languages of
+    ``DECIMAL_COMMA_LANGUAGES`` "1.200" is 1200 and "45,5" is 45.5.
     """
+    decimal_comma = language in DECIMAL_COMMA_LANGUAGES
+    pattern = _NUMBER_PATTERN_DECIMAL_COMMA if decimal_comma else _NUMBER_PATTERN
     mentions: list[NumberMention] = []
-    for match in _NUMBER_PATTERN.finditer(_CJK.sub(_CJK_STAND_IN, text)):
+    for match in pattern.finditer(_CJK.sub(_CJK_STAND_IN, text)):
         kind = match.lastgroup
         raw = text[match.start() : match.end()]
         if kind is None:
@@ -445,16 +467,20 @@ def extract_numbers(text: str, *, language: str = "en") -> list[NumberMention]:
             continue
         if language != "en" and not any(ch.isdigit() for ch in raw):
             continue
-        value = _number_value(kind, raw)
+        value = _number_value(kind, raw, decimal_comma=decimal_comma)
         if value is None:
             continue
         mentions.append(NumberMention(Span(match.start(), match.end(), raw), kind, value))  # type: ignore[arg-type]
     return mentions
 
 
-def _parse_amount(raw: str) -> float | None:
-    """The numeric value of "1,200", "3.5 million", "$2bn", "twenty-five", "a dozen", "٣٠"."""
-    text = raw.lower().replace("\u066c", ",").replace("\u066b", ".")
+def _parse_amount(raw: str, *, decimal_comma: bool = False) -> float | None:
+    """The numeric value of "1,200", "3.5 million", "$2bn", "twenty-five", "a dozen", "٣٠" (and of
+    "1.200" and "45,5" with ``decimal_comma``)."""
+    text = raw.lower()
+    if decimal_comma:  # "1.200,5" -> "1200.5"
+        text = _GROUP_SEPARATOR.sub("", text).replace(",", ".")
+    text = text.replace("\u066c", ",").replace("\u066b", ".")
     text = re.sub(r"[^\w.,\s-]", " ", text)
     total: float | None = None
     scale = 1.0
@@ -483,7 +509,7 @@ def _parse_amount(raw: str) -> float | None:
     return total * scale
 
 
-def _number_value(kind: str, raw: str) -> tuple[Any, ...] | None:
+def _number_value(kind: str, raw: str, *, decimal_comma: bool = False) -> tuple[Any, ...] | None:
     lower = raw.lower()
     if kind == "time":
         if lower in ("noon", "midnight"):
@@ -501,7 +527,7 @@ def _number_value(kind: str, raw: str) -> tuple[Any, ...] | None:
         return ("weekday", lower.split()[0])
     if kind == "date":
         return ("date", *_date_value(lower))
-    amount = _parse_amount(raw)
+    amount = _parse_amount(raw, decimal_comma=decimal_comma)
     if amount is None:
         return None
     if kind == "money":

@@ -186,6 +186,21 @@ def test_chinese_figures_changed_in_a_passage_are_changed():
     assert [n.source.span.text for n in result.numbers if n.status == "unchanged"] == ["300"]
 
 
+@pytest.mark.parametrize(
+    ("language", "source", "derived", "changed"),
+    [
+        ("fr", "Le gouvernement a annoncé un plan de 45,5 millions d’euros pour les écoles.",
+         "Le gouvernement a annoncé un plan de 45,9 millions d’euros pour les écoles.", [("45,5", "45,9")]),
+        ("de", "Das Unternehmen will 1.200 Stellen streichen, wie ein Sprecher mitteilte.",
+         "Das Unternehmen will 1200 Stellen streichen, wie ein Sprecher mitteilte.", []),
+    ],
+)  # fmt: skip
+def test_decimal_comma_figures_in_a_passage(language, source, derived, changed):
+    numbers = _diff(source, derived, language=language).numbers
+    assert [(n.source.span.text, n.derived.span.text) for n in numbers if n.status == "changed"] == changed
+    assert {n.status for n in numbers} == ({"changed"} if changed else {"unchanged"})
+
+
 def test_json_shape_matches_the_issue():
     data = json.loads(json.dumps(_diff(SOURCE, SOURCE.replace("Twelve", "Ten")).to_dict()))
     assert set(data) == {"quotes", "entities", "numbers", "attributions", "notes"}

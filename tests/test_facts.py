@@ -132,6 +132,19 @@ def test_other_languages_keep_digits_only():
     assert extract_numbers("five Monday", language="de") == []
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "values"),
+    [
+        ("de", "1.200 Stellen, 1200 Stellen, 1.200.000 Euro, 1.200,5 Tonnen", [1200.0, 1200.0, 1.2e6, 1200.5]),
+        ("fr", "45,5 millions d’euros, 12 000 emplois, 1\u202f200 élèves, 3,5 %", [45.5, 12000.0, 1200.0, 3.5]),
+        ("de", "3.5 Punkte (written the English way)", [3.5]),
+        ("en", "1.200 jobs, 1,200 jobs, 45.5 million", [1.2, 1200.0, 45.5e6]),  # English unchanged
+    ],
+)  # fmt: skip
+def test_decimal_comma_languages_read_their_own_separators(language, text, values):
+    assert [n.value[-1] for n in extract_numbers(text, language=language)] == values
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_figures_against_cjk_characters_are_found(language):
     # Han, kana and Hangul are word characters to ``re``: "了4500万" hid the figure behind \b.
