@@ -629,6 +629,26 @@ def _word_after(text: str, mention: NumberMention) -> str | None:
     return (after.group(1) or after.group(2)).lower() if after else None
 
 
+# Units of time that convert exactly, so a count of one is the same span as a count of another: "two
+# decades" is "twenty years", "three weeks" is "21 days". Days and months do not convert (months differ).
+_TIME_UNITS: dict[str, tuple[str, int]] = {
+    f"{name}{plural}": (group, size)
+    for group, units in (
+        ("seconds", (("second", 1), ("minute", 60), ("hour", 3600), ("day", 86400), ("week", 604800))),
+        ("months", (("month", 1), ("year", 12), ("decade", 120))),
+    )
+    for name, size in units
+    for plural in ("", "s")
+} | {"century": ("months", 1200), "centuries": ("months", 1200)}
+
+
+def _duration(text: str, mention: NumberMention) -> tuple[str, float] | None:
+    """A count followed by a unit of time, in that unit's smallest measure ("two decades" -> 240
+    months); None for anything else."""
+    unit = _TIME_UNITS.get(_word_after(text, mention) or "") if mention.kind == "number" else None
+    return None if unit is None else (unit[0], mention.value[1] * unit[1])
+
+
 def diff_numbers(
     source: list[NumberMention],
     derived: list[NumberMention],
@@ -641,6 +661,13 @@ def diff_numbers(
     findings: list[NumberFinding] = []
     left_source = list(source)
     left_derived = list(derived)
+    durations = {id(m): _duration(source_text, m) for m in source} | {
+        id(m): _duration(derived_text, m) for m in derived
+    }
+
+    def same_value(s: NumberMention, d: NumberMention) -> bool:
+        # "two decades" / "twenty years": another unit, the same span of time.
+        return _compatible(s, d) or (durations[id(s)] is not None and durations[id(s)] == durations[id(d)])
 
     def source_passage(mention: NumberMention) -> int | None:
         return locate.aligned_passage_of("source", mention.span.start)
@@ -651,7 +678,7 @@ def diff_numbers(
     def match_same_values(same_passage_only: bool) -> None:
         for d in list(left_derived):
             for s in left_source:
-                if not _compatible(s, d):
+                if not same_value(s, d):
                     continue
                 if same_passage_only and (
                     derived_passage(d) is None or derived_passage(d) != source_passage(s)

@@ -134,6 +134,27 @@ def test_two_changed_figures_in_a_paraphrased_passage():
     assert changed == [("140", "410"), ("2,300", "3,200")]
 
 
+def test_the_same_span_of_time_in_another_unit_is_unchanged():
+    # The review's p04: the lone count on each side, with words around it in common, was paired as
+    # "changed two -> twenty"; two decades are twenty years.
+    source = (
+        "The city council voted on Wednesday night to raise property taxes by 9 percent, the largest "
+        "increase in two decades, to close a gap in next year's budget."
+    )
+    numbers = _diff(
+        source, source.replace("largest increase in two decades", "biggest rise in twenty years")
+    ).numbers
+    assert {
+        (n.status, n.source.span.text, n.derived.span.text) for n in numbers if n.source and n.derived
+    } >= {("unchanged", "two", "twenty")}
+    assert [n for n in numbers if n.status != "unchanged"] == []
+    # Another span of time is still a change.
+    numbers = _diff(source, source.replace("two decades", "fifteen years")).numbers
+    assert [(n.source.span.text, n.derived.span.text) for n in numbers if n.status == "changed"] == [
+        ("two", "fifteen")
+    ]
+
+
 def test_numbers_outside_aligned_passages_are_added_or_dropped_not_changed():
     source, derived = Article("Twelve homes were flooded."), Article("Fifteen cars were sold.")
     passages = [
