@@ -198,7 +198,7 @@ def compare_facts(
         source_text=source.text,
         derived_text=derived.text,
     )
-    result.attributions = diff_attributions(source_facts, derived_facts, locate)
+    result.attributions = diff_attributions(source_facts, derived_facts, locate, quotes=result.quotes)
     return result
 
 
@@ -735,10 +735,48 @@ def diff_numbers(
 # Attributions
 
 
+def _attributions_kept_with_quotes(
+    source: ArticleFacts, derived: ArticleFacts, quotes: list[QuoteFinding]
+) -> dict[Attribution, Attribution]:
+    """Source attribution -> derived attribution of each quotation the derived text keeps (unchanged,
+    trimmed or altered) for the same speaker: the attribution went where the quotation went, even into
+    another passage ('"A," she said. "B."' rewritten '"A. B," she said.')."""
+    derived_at = {a.span.start: a for a in derived.attributions}
+    source_at = {a.span.start: a for a in source.attributions}
+    kept: dict[Attribution, Attribution] = {}
+    for finding in quotes:
+        if finding.status not in ("unchanged", "trimmed", "altered") or finding.source is None:
+            continue
+        if finding.derived is None or finding.derived.attribution is None:
+            continue
+        if _same_speaker(finding.source.speaker, finding.derived.speaker) is False:
+            continue
+        derived_attribution = derived_at.get(finding.derived.attribution.start)
+        span = finding.source.span
+        for quote in source.quotes:  # every source quotation a merged one is made of
+            if quote.attribution is None or not (
+                span.start <= quote.span.start and quote.span.end <= span.end
+            ):
+                continue
+            source_attribution = source_at.get(quote.attribution.start)
+            if source_attribution is not None and derived_attribution is not None:
+                kept.setdefault(source_attribution, derived_attribution)
+    return kept
+
+
 def diff_attributions(
-    source: ArticleFacts, derived: ArticleFacts, locate: _PassageIndex
+    source: ArticleFacts,
+    derived: ArticleFacts,
+    locate: _PassageIndex,
+    *,
+    quotes: list[QuoteFinding] | None = None,
 ) -> list[AttributionFinding]:
-    """Attributions inside aligned passages: kept, changed, dropped (claim unattributed) or added."""
+    """Attributions inside aligned passages: kept, changed, dropped (claim unattributed) or added.
+
+    A dropped attribution of a quotation that ``quotes`` (the quotation findings) says the derived text
+    keeps for the same speaker is unchanged after all, paired with the derived quotation's attribution
+    (which is then not added), wherever that is.
+    """
     by_passage: dict[int, tuple[list[Attribution], list[Attribution]]] = {}
     for attribution in source.attributions:
         passage = locate.aligned_passage_of("source", attribution.span.start)
@@ -774,6 +812,13 @@ def diff_attributions(
             else:
                 findings.append(AttributionFinding("dropped", s, None, passage))
         findings.extend(AttributionFinding("added", None, d, passage) for d in left)
+    kept_with_quote = _attributions_kept_with_quotes(source, derived, quotes or [])
+    for finding in [f for f in findings if f.status == "dropped"]:
+        moved_to = kept_with_quote.get(finding.source) if finding.source is not None else None
+        if moved_to is None:
+            continue
+        finding.status, finding.derived = "unchanged", moved_to
+        findings = [f for f in findings if not (f.status == "added" and f.derived is moved_to)]
     order = {"changed": 0, "dropped": 1, "added": 2, "unchanged": 3}
     findings.sort(key=lambda f: (order[f.status], f.passage or 0))
     return findings

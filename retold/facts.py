@@ -36,11 +36,14 @@ class Quote:
 
     ``speaker`` is the name as written ("Ana Ruiz", "the statement", "a security official"); a pronoun
     ("he said") is replaced by the nearest named speaker before it. ``None`` when no attribution is found.
+    ``attribution`` is the attribution phrase that gives the quotation its speaker in the text ("he said",
+    not the earlier "Ana Ruiz said" it is resolved to), where it is one of ``extract_attributions``.
     """
 
     span: Span
     speaker: str | None = None
     speaker_span: Span | None = None
+    attribution: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +120,26 @@ def extract_quotes(text: str, *, language: str = "en") -> list[Quote]:
     last_named: tuple[str, Span] | None = None
     previous_end = -1
     previous_speaker: tuple[str, Span] | None = None
+    previous_attribution: Span | None = None
+    attribution_starts = {a.span.start for a in attributions}
     for start, end in ranges:
         found = _speaker_for(text, start, end, attributions)
+        attribution = found[1] if found is not None and found[1].start in attribution_starts else None
         if (
             found is None
             and previous_speaker is not None
             and _only_attribution_between(text, previous_end, start)
         ):
-            found = previous_speaker  # "A," she said. "B." -- B is still hers
+            # "A," she said. "B." -- B is still hers
+            found, attribution = previous_speaker, previous_attribution
         if found is not None and is_pronoun(found[0]):
             resolved = _nearest_named_before(text, found[1].start, attributions, last_named)
             found = resolved
-        quotes.append(Quote(Span(start, end, text[start:end]), *(found or (None, None))))
+        speaker, speaker_span = found if found is not None else (None, None)
+        quotes.append(Quote(Span(start, end, text[start:end]), speaker, speaker_span, attribution))
         if found is not None and not _is_nominal(found[0]):
             last_named = found
-        previous_end, previous_speaker = end, found
+        previous_end, previous_speaker, previous_attribution = end, found, attribution
     return quotes
 
 
@@ -200,7 +208,7 @@ _SPEECH_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|asked|insisted|"
     "warned|wrote|writes|declared|continued|recalled|argued|argues|claimed|claims|replied|announced|"
     "acknowledged|tweeted|posted|remarked|observed|conceded|admitted|urged|promised|vowed|confirmed|"
-    "denied|countered|responded|suggested|predicted|cautioned|emphasized|emphasised|stressed|concluded|"
+    "denied|countered|responded|suggested|predicted|cautioned|emphasized|emphasised|stressed|concluded|pledged|"
     "recounted|shouted|identified|reported|described|called|alleged|testified|maintained|estimated"
 )
 # A name: up to six capitalised words (titles included: "Prime Minister Mohammed Shia al-Sudani"), with
@@ -230,10 +238,11 @@ _NOMINAL = (
 _DESCRIPTION = rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*\s+){{1,4}}"
 _PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)"
 _SPEAKER = rf"(?:{_NOMINAL}|{_PRONOUN}|{_NAME})"
-# "X said", "X, 45, said", and with the appositive's closing comma: "Their mother, Ingrid Lund, said".
+# "X said", "X, 45, said", and with the appositive's closing comma: "Their mother, Ingrid Lund, said";
+# in the perfect too: "Unions have called", "the ministry has also said".
 _SPEAKER_VERB = re.compile(
     rf"(?P<speaker>{_SPEAKER})(?:,\s+[^,\"“”]{{1,60}},|,(?=\s+(?:{_SPEECH_VERBS})\b))?\s+"
-    rf"(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
+    rf"(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
 )
 _VERB_SPEAKER = re.compile(
     rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+(?:{_DESCRIPTION}(?={_NAME_WORD}))?"

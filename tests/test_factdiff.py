@@ -171,6 +171,53 @@ def test_dropped_attribution():
     assert [a.source.speaker for a in dropped] == ["a security official"]
 
 
+@pytest.mark.parametrize(
+    ("source", "derived"),
+    [
+        # The review's p12, p02 and p10: the same speaker, the attribution only reworded.
+        ("Unions called a one-hour stoppage at all ports for Wednesday.",
+         "Unions have called a one-hour stoppage at all ports for Wednesday."),
+        ("Westline Rail's chief executive, Oskar Lindahl, said the company would pay for the clean-up.",
+         "Oskar Lindahl, chief executive of Westline Rail, pledged that the company would pay for the clean-up."),
+        ("County emergency manager Lidia Brenner said about 12,000 litres of diesel had leaked.",
+         "According to county emergency manager Lidia Brenner, roughly 12,000 litres of diesel escaped."),
+        ("Protest organiser Selma Virtanen said the march had been peaceful until the final hour.",
+         "According to organiser Selma Virtanen, the march stayed peaceful until its last hour."),
+    ],
+)  # fmt: skip
+def test_a_reworded_attribution_to_the_same_speaker_is_unchanged(source, derived):
+    attributions = _diff(source, derived).attributions
+    assert [a.status for a in attributions] == ["unchanged"]
+
+
+def test_an_attribution_that_follows_its_merged_quotation_into_the_next_passage_is_unchanged():
+    # The review's p10: '"A," she said. "B."' became '"A. B," she said.'; the aligner pairs sentence
+    # with sentence, so "she said" left the first passage and arrived in the second.
+    lead = "Organiser Selma Virtanen said the march had been peaceful. "
+    first, second = (
+        "The violence came from a small group that has nothing to do with us",
+        ("Our movement is about protecting the forest, not fighting the police"),
+    )
+    source = Article(f'{lead}"{first}," she said. "{second}."')
+    derived = Article(f'{lead}"{first}. {second}," she said.')
+
+    def sentences(article: Article) -> list[Span]:
+        cuts = [0, len(lead), article.text.index(second) - 1, len(article.text)]
+        return [Span(a, b, article.text[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+    passages = [
+        Passage("edited", 0.9, [s], [d], id=i)
+        for i, (s, d) in enumerate(zip(sentences(source), sentences(derived), strict=True))
+    ]
+    result = compare_facts(source, derived, passages, language="en")
+    assert [q.status for q in result.quotes] == ["unchanged"]
+    kept = [(a.status, a.source.span.text, a.derived.span.text) for a in result.attributions]
+    assert kept == [
+        ("unchanged", "Organiser Selma Virtanen said", "Organiser Selma Virtanen said"),
+        ("unchanged", "she said", "she said"),
+    ]
+
+
 def test_entity_variants_and_short_forms_are_one_entity():
     source = "Prime Minister Mohammed Shia al-Sudani met Islamic State defectors in Basra on Monday."
     derived = "Mohammad al-Sudani met IS defectors in Basra on Monday, al-Sudani's office said."

@@ -96,6 +96,25 @@ def test_attributions():
 @pytest.mark.parametrize(
     ("text", "speakers"),
     [
+        ("Unions have called a one-hour stoppage.", ["Unions"]),
+        ("The ministry has also said it would act.", ["The ministry"]),
+        ("Oskar Lindahl, chief executive of Westline Rail, pledged that the company would pay.", ["Oskar Lindahl"]),
+    ],
+)  # fmt: skip
+def test_attributions_in_the_perfect_and_with_pledged(text, speakers):
+    assert [a.speaker for a in extract_attributions(text)] == speakers
+
+
+def test_a_quote_keeps_the_attribution_phrase_that_gives_it_its_speaker():
+    text = 'Selma Virtanen said it was calm. "The violence came from others," she said. "We are peaceful."'
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Selma Virtanen", "Selma Virtanen"]  # "she" resolved
+    assert [q.attribution and q.attribution.text for q in quotes] == ["she said", "she said"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
         ("The provincial emergency office put the number of people evacuated at 3,200.",
          ["The provincial emergency office"]),
         ("Police put the death toll at 12 on Tuesday.", ["Police"]),
