@@ -649,6 +649,27 @@ def _duration(text: str, mention: NumberMention) -> tuple[str, float] | None:
     return None if unit is None else (unit[0], mention.value[1] * unit[1])
 
 
+def _lone_peer(
+    derived: NumberMention,
+    peers_s: list[NumberMention],
+    peers_d: list[NumberMention],
+    *,
+    source_text: str,
+    derived_text: str,
+) -> NumberMention | None:
+    """The source figure a derived one replaced when each is the only one of its kind left in the passage."""
+    if len(peers_s) != 1 or len(peers_d) != 1:
+        return None
+    # Plain counts need more: on the AI-rephrased set the lone-peer rule paired "A 34-year-old man" with
+    # "Two individuals" and "53-47 percent" with "30 years ago". A lone count whose surroundings share
+    # content words ("2,300 people were evacuated" / "people evacuated from the valley at 3,200") is the
+    # same figure restated; two different counts ("34-year-old man" / "Two individuals") share none.
+    if derived.kind != "number":
+        return peers_s[0]
+    shared = _context(source_text, peers_s[0]) & _context(derived_text, derived)
+    return peers_s[0] if len(shared) >= CONTEXT_MIN_SHARED else None
+
+
 def diff_numbers(
     source: list[NumberMention],
     derived: list[NumberMention],
@@ -689,41 +710,40 @@ def diff_numbers(
                 left_derived.remove(d)
                 break
 
+    def match_changed_values(by_unit_word_only: bool) -> None:
+        for d in list(left_derived):
+            passage = derived_passage(d)
+            if passage is None:
+                continue
+            peers_s = [s for s in left_source if s.kind == d.kind and source_passage(s) == passage]
+            peers_d = [x for x in left_derived if x.kind == d.kind and derived_passage(x) == passage]
+            unit = _word_after(derived_text, d)
+            if by_unit_word_only and unit in _CONTEXT_STOPWORDS:
+                unit = None  # "46 percent of the" / "100% of the": "the" says nothing about what is counted
+            chosen = next(
+                (s for s in peers_s if unit is not None and _word_after(source_text, s) == unit), None
+            )
+            if chosen is None and not by_unit_word_only:
+                chosen = _lone_peer(d, peers_s, peers_d, source_text=source_text, derived_text=derived_text)
+            if chosen is not None:
+                findings.append(NumberFinding("changed", chosen, d))
+                left_source.remove(chosen)
+                left_derived.remove(d)
+
     # 1. The same value in the same aligned passage.
     match_same_values(same_passage_only=True)
-    # 2. A changed value: same kind in the same aligned passage, with the same word after it ("12
-    # people" -> "15 people"), or (dates, weekdays, times, money, percentages) as the only one of its
-    # kind left on both sides of that passage. Before step 3: a death toll changed from 12 to 21 must not
-    # be called unchanged because the rewrite says "12" about something else elsewhere.
-    for d in list(left_derived):
-        passage = derived_passage(d)
-        if passage is None:
-            continue
-        peers_s = [s for s in left_source if s.kind == d.kind and source_passage(s) == passage]
-        peers_d = [x for x in left_derived if x.kind == d.kind and derived_passage(x) == passage]
-        unit = _word_after(derived_text, d)
-        chosen = next((s for s in peers_s if unit is not None and _word_after(source_text, s) == unit), None)
-        # Plain counts need the same word after them: on the AI-rephrased set the lone-peer rule paired
-        # "A 34-year-old man" with "Two individuals" and "53-47 percent" with "30 years ago".
-        if chosen is None and d.kind != "number" and len(peers_s) == 1 and len(peers_d) == 1:
-            chosen = peers_s[0]
-        # A lone count on both sides of the passage whose surroundings share content words
-        # ("2,300 people were evacuated" / "people evacuated from the valley at 3,200"): the same
-        # figure restated; two different counts ("34-year-old man" / "Two individuals") share none.
-        if (
-            chosen is None
-            and d.kind == "number"
-            and len(peers_s) == 1
-            and len(peers_d) == 1
-            and len(_context(source_text, peers_s[0]) & _context(derived_text, d)) >= CONTEXT_MIN_SHARED
-        ):
-            chosen = peers_s[0]
-        if chosen is not None:
-            findings.append(NumberFinding("changed", chosen, d))
-            left_source.remove(chosen)
-            left_derived.remove(d)
+    # 2. A changed value with the same content word after it in one aligned passage ("12 people" -> "21
+    # people"). Before step 3: a death toll changed from 12 to 21 must not be called unchanged because
+    # the rewrite says "12" about something else elsewhere.
+    match_changed_values(by_unit_word_only=True)
     # 3. The same value anywhere (the alignment can miss a sentence that carries it).
     match_same_values(same_passage_only=False)
+    # 4. A changed value on weaker evidence: the same function word after it, or (dates, weekdays, times,
+    # money, percentages) the only one of its kind left on both sides of the passage, or a lone count
+    # with words around it in common. After step 3: a lone figure whose value the source gives in another
+    # sentence is that figure, restated (the AI-rephrased set's "surgery on Monday" beside "said on
+    # Tuesday", and "up to 100%" beside "46 percent of the", the source's "100 percent" being elsewhere).
+    match_changed_values(by_unit_word_only=False)
     findings.extend(NumberFinding("dropped", s, None) for s in left_source)
     findings.extend(NumberFinding("added", None, d) for d in left_derived)
     order = {"changed": 0, "dropped": 1, "added": 2, "unchanged": 3}

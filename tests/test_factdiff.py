@@ -107,6 +107,27 @@ def test_a_changed_toll_is_not_unchanged_because_its_old_value_is_used_elsewhere
     assert [n for n in numbers if n.status == "unchanged" and n.source.span.text == "12"] == []
 
 
+def test_a_lone_figure_the_source_gives_in_another_sentence_is_not_changed():
+    # The AI-rephrased set's g025: the rewrite's one sentence keeps the surgery's Monday and drops the
+    # statement's Tuesday; the two weekdays, each alone in the passage, were paired as changed although
+    # the source says "Monday" in its other sentence. Only the same content word after a figure pairs it
+    # before the same value is looked for elsewhere (the toll test above).
+    source = Article(
+        "The association said on Tuesday that Yarnold would miss the season. She had surgery on Monday."
+    )
+    derived = Article("Yarnold had surgery on Monday and will miss the season, the association said.")
+    cut = source.text.index("She")
+    passages = [
+        Passage("paraphrased", 0.7, [Span(0, cut - 1, source.text[: cut - 1])], [Span(0, len(derived.text), derived.text)]),
+        Passage("dropped", 0.0, source=[Span(cut, len(source.text), source.text[cut:])], id=1),
+    ]  # fmt: skip
+    numbers = compare_facts(source, derived, passages, language="en").numbers
+    assert [(n.status, n.source and n.source.span.text) for n in numbers] == [
+        ("dropped", "Tuesday"),
+        ("unchanged", "Monday"),
+    ]
+
+
 def test_changed_number_and_weekday_within_a_passage():
     derived = SOURCE.replace("Twelve homes", "Fifteen homes").replace("Thursday", "Wednesday")
     changed = {
