@@ -170,6 +170,17 @@ def _word_set(words: str) -> frozenset[str]:
 # Abbreviations that always precede a name: a period after them never ends a sentence.
 _TITLES = _word_set("""Mr Mrs Ms Mmes Messrs Dr Drs Gen Gens Sen Sens Rep Reps Gov Lt Col Capt Cpt Sgt Maj Adm Cmdr
     Cmdt Prof Rev Hon Pres Supt Insp Det Cpl Pvt Brig Msgr Atty Amb Sec Secs Rt Fr""")
+# The same in Spanish, French, German, Italian and Portuguese news ("la Sra. García", "Hr. Weber",
+# "EE. UU." for the United States, whose first half is never final).
+_TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg EE")
+# Months that follow a day written as an ordinal ("am 1. Juli", "den 3. Oktober", "1. januar"): the
+# period is the ordinal's, not a sentence end.
+# German and Austrian month names (the languages that write the day so and capitalise the month);
+# April, August, September and November are English months too ("won 5 to 4. April saw ..."), so they
+# need the preposition German puts before a date ("am 1. April", "bis 30. November").
+_ORDINAL_MONTHS = _word_set("Januar Jänner Februar März Mai Juni Juli Oktober Dezember")
+_SHARED_MONTHS = _word_set("April August September November")
+_DATE_PREPOSITIONS = _word_set("am Am vom Vom zum bis Bis ab Ab seit Seit den dem Den Dem")
 # Abbreviations that are never the last word of a sentence in news text.
 _NEVER_FINAL = _word_set("e.g i.e cf viz vs approx ca")
 # Abbreviations that are followed by a number when they are not ending the sentence: "No. 2", "Jan. 5".
@@ -178,13 +189,14 @@ _BEFORE_NUMBER = _word_set("""No Nos Nr Vol Vols p pp Art Fig Figs Ch Para Pt Op
 # Abbreviations that may or may not end a sentence ("Acme Inc. said" / "joined Acme Inc. The firm");
 # a period after them ends a sentence only when a typical sentence opener follows. AP style state
 # abbreviations ("Tacoma, Wash.") belong here too.
-_AMBIGUOUS = _BEFORE_NUMBER | _word_set("""Inc Corp Ltd Co Cos Bros LLC Plc plc Jr Sr St Ste Ave Blvd Rd Mt Ft Hwy Dept Univ Assn al
+_AMBIGUOUS = _BEFORE_NUMBER | _word_set("""Inc Corp Ltd Co Cos Bros LLC Plc plc Jr Sr St Ste Ave Blvd Rd Mt Ft Hwy Dept Univ Assn al UU
     est Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont
     Neb Nev Okla Ore Pa Penn Tenn Tex Vt Va Wash Wis Wyo""")
 # Words that open sentences far more often than they follow "U.S." / "Inc." / an initial inside one.
 _SENTENCE_OPENERS = _word_set("""The A An He She It They We I You His Her Its Their Our My This That These Those There Here But
     And Or So Yet In On At For After Before When While As If Although Though Since Because Meanwhile
-    However Still Then Now Some Many Most No Not What Who Why How Where Last Earlier Later""")
+    However Still Then Now Some Many Most No Not What Who Why How Where Last Earlier Later
+    El La Los Las Un Una Der Die Das Ein Eine Le Les Il Elle Ils Une""")
 # "U.S", "e.g", "a.m", "J.K": letters joined by periods (the final period is the candidate itself).
 _DOTTED = regex.compile(r"(?:\p{L}\.)+\p{L}")
 _WORD_BEFORE = regex.compile(
@@ -354,6 +366,14 @@ def _period_ends_sentence(text: str, sentence_start: int, period: int, next_pos:
     if word.isdigit() and len(word) <= 3 and not text[sentence_start : word_match.start()].strip():
         return False  # the number of a list item: "2. The second point"
     following = text[next_pos]
+    if word.isdigit() and 1 <= int(word) <= 31:
+        month = _NEXT_WORD.match(text, next_pos, end)
+        before = text[max(sentence_start, word_match.start() - 6) : word_match.start()].split()
+        if month is not None and (
+            month.group() in _ORDINAL_MONTHS
+            or (month.group() in _SHARED_MONTHS and before and before[-1] in _DATE_PREPOSITIONS)
+        ):
+            return False  # "am 1. Juli in Kraft": a day, not the end of a sentence
     known = word in _AMBIGUOUS or _DOTTED.fullmatch(word) is not None
     if following.isdigit() and known:
         return False  # "No. 2", "Jan. 5", "Vol. 3"

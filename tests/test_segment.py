@@ -199,6 +199,26 @@ def test_sentence_terminals_of_every_script(text: str, expected: list[str]) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # German days written as ordinals before the month.
+        ("Das Gesetz tritt am 1. Juli in Kraft. Es gilt für alle.",
+         ["Das Gesetz tritt am 1. Juli in Kraft.", "Es gilt für alle."]),
+        ("Es gilt bis 30. November. Dann nicht.", ["Es gilt bis 30. November.", "Dann nicht."]),
+        # ... but English April, August, September and November open sentences after a number.
+        ("The vote was 5 to 4. April saw more.", ["The vote was 5 to 4.", "April saw more."]),
+        # Spanish, French and German titles and "EE. UU." (the United States).
+        ("Los EE. UU. anunciaron sanciones. La Sra. García habló.",
+         ["Los EE. UU. anunciaron sanciones.", "La Sra. García habló."]),
+        ("Sanciones de EE. UU. El gobierno respondió.", ["Sanciones de EE. UU.", "El gobierno respondió."]),
+        ("Mme. Dupont a parlé. Hr. Weber nicht.", ["Mme. Dupont a parlé.", "Hr. Weber nicht."]),
+    ],
+)  # fmt: skip
+def test_abbreviations_and_dates_of_other_latin_script_languages(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "language"),
     [
         ("The bridge opened on Monday and the mayor said it was a good day for the city.", "en"),
