@@ -15,7 +15,7 @@ from typing import Any, Literal
 from retold import ner
 from retold.article import Span
 
-NumberKind = Literal["number", "money", "percent", "date", "weekday", "time"]
+NumberKind = Literal["number", "money", "percent", "date", "weekday", "time", "score"]
 EntityType = Literal["person", "organization", "place"]
 
 
@@ -430,6 +430,9 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
                 r"|\b(?:January|February|March|April|June|July|August|September|October|November|December)\b"
                 r"|\b(?:1[89]|20)\d{2}\b(?![,.]?\d))",
                 rf"(?P<weekday>\b{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b)",
+                # A vote, a score or a range is one figure: "voted 7-2" -> "6-3" is one change, not
+                # "2 -> 3, 7 dropped, 6 added". Not before a percent sign ("53-47 percent" stays two).
+                r"(?P<score>(?<![\w.,\-–])\d{1,3}[-–]\d{1,3}(?![\w.,%\-–])(?!\s?(?:%|percent\b|per cent\b)))",
                 rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
             ]
         ),
@@ -536,6 +539,9 @@ def _number_value(kind: str, raw: str, *, decimal_comma: bool = False) -> tuple[
         return ("weekday", lower.split()[0])
     if kind == "date":
         return ("date", *_date_value(lower))
+    if kind == "score":
+        first, second = re.split(r"[-–]", lower)
+        return ("score", int(first), int(second))
     amount = _parse_amount(raw, decimal_comma=decimal_comma)
     if amount is None:
         return None

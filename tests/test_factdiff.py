@@ -128,6 +128,17 @@ def test_a_lone_figure_the_source_gives_in_another_sentence_is_not_changed():
     ]
 
 
+def test_a_changed_vote_is_one_change():
+    source = "The city council voted 7-2 on Monday to approve the budget, officials said."
+    numbers = _diff(source, source.replace("7-2", "6-3")).numbers
+    assert [
+        (n.status, n.source and n.source.span.text, n.derived and n.derived.span.text) for n in numbers
+    ] == [
+        ("changed", "7-2", "6-3"),
+        ("unchanged", "Monday", "Monday"),
+    ]
+
+
 def test_changed_number_and_weekday_within_a_passage():
     derived = SOURCE.replace("Twelve homes", "Fifteen homes").replace("Thursday", "Wednesday")
     changed = {

@@ -136,6 +136,23 @@ def test_numbers_kinds_and_values():
     assert ("1998", "date", ("date", 1998, None, None, None)) in found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The council voted 7-2 on Monday.", [("7-2", "score", ("score", 7, 2)),
+                                              ("Monday", "weekday", ("weekday", "monday"))]),
+        ("They won 3–1 at home.", [("3–1", "score", ("score", 3, 1))]),
+        ("between 10-15 people", [("10-15", "score", ("score", 10, 15))]),
+        # Not a score: two percentages, an age, a season, a telephone number.
+        ("Polls show 53-47 percent.", [("53", "number", ("number", 53.0)), ("47 percent", "percent", ("percent", 47.0))]),
+        ("A 34-year-old man", [("34", "number", ("number", 34.0))]),
+        ("call 555-1234", [("555", "number", ("number", 555.0)), ("1234", "number", ("number", 1234.0))]),
+    ],
+)  # fmt: skip
+def test_a_vote_score_or_range_is_one_figure(text, found):
+    assert [(n.span.text, n.kind, n.value) for n in extract_numbers(text)] == found
+
+
 def test_spellings_of_one_value_compare_equal():
     values = [n.value for n in extract_numbers("five people, 5 people; 61 percent and 61%; 1,200 and 1200")]
     assert values == [("number", 5.0)] * 2 + [("percent", 61.0)] * 2 + [("number", 1200.0)] * 2
