@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import functools
 import io
 import itertools
 import json
@@ -1010,6 +1011,9 @@ def normalize_date(raw: str) -> str | None:
     from dateutil import parser as date_parser  # python-dateutil: only needed when a date is present
 
     value = _DATE_PREFIX.sub("", raw).strip()
+    if _EPOCH.fullmatch(value):  # a feed's Unix time: seconds, or milliseconds (13 digits)
+        seconds = int(value) / (1000 if len(value) == 13 else 1)
+        return _timestamp(datetime.fromtimestamp(seconds, tz=UTC))
     if not value or not re.search(r"\d{4}", value):
         return None
     try:
@@ -1029,8 +1033,9 @@ def _normalized(value: str, date_parser: Any) -> str | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # an unknown zone name is read below
         # Two defaults that differ in day and month show which parts the string really names.
-        parsed = date_parser.parse(value, default=datetime(2000, 1, 1), tzinfos=_ZONES)
-        probe = date_parser.parse(value, default=datetime(2000, 2, 2), tzinfos=_ZONES)
+        info = _month_names(date_parser)
+        parsed = date_parser.parse(value, parserinfo=info, default=datetime(2000, 1, 1), tzinfos=_ZONES)
+        probe = date_parser.parse(value, parserinfo=info, default=datetime(2000, 2, 2), tzinfos=_ZONES)
     if parsed.month != probe.month:
         return f"{parsed.year:04d}"
     numeric = _NUMERIC_DATE.match(value)
@@ -1059,6 +1064,38 @@ _ZONES = {
     "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600, "BST": 3600, "CET": 3600, "CEST": 2 * 3600,
     "EET": 2 * 3600, "EEST": 3 * 3600, "JST": 9 * 3600, "AEST": 10 * 3600, "AEDT": 11 * 3600,
 }  # fmt: skip
+# Unix time in seconds (2001-2286) or milliseconds, as feeds and APIs give it.
+_EPOCH = re.compile(r"[1-9]\d{9}|[1-9]\d{12}")
+# Month names of the languages whose news retold reads most after English, for dates such as
+# "10. März 2025", "3 mars 2025" and "10 de marzo de 2025" ("de", "del" are skipped like "of").
+_MONTH_NAMES = (
+    "janvier enero gennaio janeiro januari januar jänner styczeń",
+    "février febrero febbraio fevereiro februari februar luty",
+    "mars marzo março maart märz marzec",
+    "avril abril aprile kwiecień",
+    "mai mayo maggio maio mei maj",
+    "juin junio giugno junho juni czerwiec",
+    "juillet julio luglio julho juli lipiec",
+    "août agosto augustus sierpień",
+    "septembre septiembre setiembre settembre setembro wrzesień",
+    "octobre octubre ottobre outubro oktober październik",
+    "novembre noviembre novembro listopad",
+    "décembre diciembre dicembre dezembro december dezember grudzień",
+)
+
+
+@functools.cache
+def _month_names(date_parser: Any) -> Any:
+    class MonthNames(date_parser.parserinfo):  # type: ignore[misc, name-defined]
+        MONTHS = [
+            (*english, *names.split())
+            for english, names in zip(date_parser.parserinfo.MONTHS, _MONTH_NAMES, strict=True)
+        ]
+        JUMP = [*date_parser.parserinfo.JUMP, "de", "del", "le", "el", "um", "à"]
+
+    return MonthNames()
+
+
 _ZONE_NAME = re.compile(r"\d\s*(?:[AaPp]\.?[Mm]\.?)?\s*\(?(?!(?:AM|PM)\b)[A-Z]{2,5}\)?\s*$")
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
 

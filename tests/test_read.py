@@ -775,6 +775,14 @@ def test_large_text_reads_and_finds_edges(tmp_path: Path) -> None:
         ("March 3, 2025 10:00 PM", "2025-03-03T22:00:00"),  # PM is no zone
         ("2025-03-03 10:00 AM", "2025-03-03T10:00:00"),
         ("13/11/2025", "2025-11-13"),
+        # Month names of other languages.
+        ("10. März 2025", "2025-03-10"),
+        ("3 mars 2025", "2025-03-03"),
+        ("10 de marzo de 2025", "2025-03-10"),
+        ("1 août 2025 à 14:00", "2025-08-01T14:00:00"),
+        # Unix time from a feed: seconds or milliseconds.
+        ("1741600000", "2025-03-10T09:46:40+00:00"),
+        ("1741600000123", "2025-03-10T09:46:40.123000+00:00"),
     ],
 )
 def test_normalize_date(raw: str, iso: str | None) -> None:
