@@ -670,6 +670,29 @@ def _lone_peer(
     return peers_s[0] if len(shared) >= CONTEXT_MIN_SHARED else None
 
 
+def _split_scores(mentions: list[NumberMention], other: list[NumberMention]) -> list[NumberMention]:
+    """A score ("18-25") that the other text gives as two separate counts ("18 out of 25"), and not as a
+    score, is read as those two counts, so that both sides agree instead of one figure being "changed"."""
+    other_scores = {m.value for m in other if m.kind == "score"}
+    other_counts = [m.value[1] for m in other if m.kind == "number"]
+    out: list[NumberMention] = []
+    for mention in mentions:
+        _, first, second = mention.value if mention.kind == "score" else (None, None, None)
+        if (
+            mention.kind != "score"
+            or mention.value in other_scores
+            or first not in other_counts
+            or second not in other_counts
+        ):
+            out.append(mention)
+            continue
+        text, start, end = mention.span.text, mention.span.start, mention.span.end
+        head, tail = re.split(r"[-–]", text)
+        out.append(NumberMention(Span(start, start + len(head), head), "number", ("number", float(first))))
+        out.append(NumberMention(Span(end - len(tail), end, tail), "number", ("number", float(second))))
+    return out
+
+
 def diff_numbers(
     source: list[NumberMention],
     derived: list[NumberMention],
@@ -680,6 +703,7 @@ def diff_numbers(
 ) -> list[NumberFinding]:
     """Unchanged and changed numbers are matched inside aligned passages; the rest are added/dropped."""
     findings: list[NumberFinding] = []
+    source, derived = _split_scores(source, derived), _split_scores(derived, source)
     left_source = list(source)
     left_derived = list(derived)
     durations = {id(m): _duration(source_text, m) for m in source} | {

@@ -139,6 +139,15 @@ def test_a_changed_vote_is_one_change():
     ]
 
 
+def test_a_record_given_as_two_counts_is_the_same_figures():
+    # The AI-rephrased set's g204: "fell to 18-25 away from home" / "losing 18 out of 25 away games".
+    source = "New York fell to 18-25 away from home after dropping a 5-0 decision, officials said."
+    derived = "New York has struggled on the road, losing 18 out of 25 away games after a 5-0 defeat."
+    numbers = _diff(source, derived).numbers
+    assert [n.status for n in numbers] == ["unchanged"] * 3
+    assert [n.derived.span.text for n in numbers if n.derived] == ["18", "25", "5-0"]
+
+
 def test_changed_number_and_weekday_within_a_passage():
     derived = SOURCE.replace("Twelve homes", "Fifteen homes").replace("Thursday", "Wednesday")
     changed = {
