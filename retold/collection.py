@@ -737,9 +737,11 @@ def _parse_jsonl_lines(
 
 
 def _read_csv(path: str) -> Iterator[Article | InputError]:
-    from retold.read import TEXT_ALIASES, article_from_record, printable_path
+    from retold.read import MAX_FILE_BYTES, TEXT_ALIASES, article_from_record, printable_path
 
     name = printable_path(path)
+    # One article's text per field: as long as an article file may be (csv's default is 128 KiB).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             rows = _csv_records(f)
@@ -776,7 +778,9 @@ def _csv_records(lines: Iterator[str]) -> Iterator[tuple[int, list[str] | csv.Er
 
     A stray quote opens a field that swallows the following lines until the next quote, so the records
     inside it would vanish without a word. The strict reader refuses such a record; it is reported at
-    the line it starts on, and reading starts again on the line after that one.
+    the line it starts on, and reading starts again on the line after that one. A record the strict
+    reader refuses within its own line (quotes not doubled inside a field: `b2,"He said "yes" today"`,
+    or an unclosed quote on the last line) swallowed nothing: it is read as csv reads it by default.
     """
     numbered = enumerate(lines, start=1)
     again: collections.deque[tuple[int, str]] = collections.deque()  # lines to read once more
@@ -798,8 +802,11 @@ def _csv_records(lines: Iterator[str]) -> Iterator[tuple[int, list[str] | csv.Er
         except StopIteration:
             return
         except csv.Error as error:
-            yield taken[0][0] if taken else 0, error
-            again.extendleft(reversed(taken[1:]))
+            if len(taken) == 1:
+                yield taken[0][0], next(csv.reader([taken[0][1]]), [])
+            else:
+                yield taken[0][0] if taken else 0, error
+                again.extendleft(reversed(taken[1:]))
             reader = csv.reader(feed(), strict=True)
             continue
         yield taken[0][0] if taken else 0, row

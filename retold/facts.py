@@ -230,7 +230,7 @@ _FUNCTION_WORD = r"(?:of|by|the|to|in|for|on|at|and|or|a|an|with|from|that|who|w
 # about, not who said it (the review's "the company would pay" as a speaker).
 _AUXILIARY = r"(?:would|will|had|has|have|was|were|is|are|could|should|may|might|must|did|does|do|can)\b"
 _NOMINAL = (
-    rf"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:(?!{_AUXILIARY})[a-z][\w-]*\s+){{0,3}}"
+    rf"(?:\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:(?!{_AUXILIARY})[a-z][\w-]*\s+){{0,3}}"
     rf"(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*|police)"
 )
 # Lower-case words describing a named speaker: "county emergency manager Lidia Brenner", "club chairman
@@ -238,11 +238,16 @@ _NOMINAL = (
 _DESCRIPTION = rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*\s+){{1,4}}"
 _PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)"
 _SPEAKER = rf"(?:{_NOMINAL}|{_PRONOUN}|{_NAME})"
-# "X said", "X, 45, said", and with the appositive's closing comma: "Their mother, Ingrid Lund, said";
-# in the perfect too: "Unions have called", "the ministry has also said".
+# "X said", "X, 45, said"; in the perfect too: "Unions have called", "the ministry has also said".
 _SPEAKER_VERB = re.compile(
-    rf"(?P<speaker>{_SPEAKER})(?:,\s+[^,\"“”]{{1,60}},|,(?=\s+(?:{_SPEECH_VERBS})\b))?\s+"
+    rf"(?P<speaker>{_SPEAKER})(?:,\s+[^,\"“”]{{1,60}},)?\s+"
     rf"(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
+)
+# A name set off by commas right before the verb: "Their mother, Ingrid Lund, said". Only a name that
+# follows a comma: in "Talks will resume in the spring, said the mediator" the spring is no speaker.
+_APPOSITIVE_SPEAKER = re.compile(
+    rf"(?<=,\s)(?P<speaker>{_NAME}),\s+(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?"
+    rf"(?:{_SPEECH_VERBS})\b"
 )
 _VERB_SPEAKER = re.compile(
     rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+(?:{_DESCRIPTION}(?={_NAME_WORD}))?"
@@ -269,7 +274,7 @@ def extract_attributions(text: str) -> list[Attribution]:
     """Attribution phrases ("X said", "said X", "according to X", "the statement identified", "X put the
     toll at")."""
     found: list[Attribution] = []
-    for pattern in (_SPEAKER_VERB, _VERB_SPEAKER, _ACCORDING_TO, _PUT_FIGURE_AT):
+    for pattern in (_SPEAKER_VERB, _APPOSITIVE_SPEAKER, _VERB_SPEAKER, _ACCORDING_TO, _PUT_FIGURE_AT):
         for match in pattern.finditer(text):
             speaker = _clean_speaker(match.group("speaker"))
             if speaker is None:
@@ -432,7 +437,9 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
                 rf"(?P<weekday>\b{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b)",
                 # A vote, a score or a range is one figure: "voted 7-2" -> "6-3" is one change, not
                 # "2 -> 3, 7 dropped, 6 added". Not before a percent sign ("53-47 percent" stays two).
-                r"(?P<score>(?<![\w.,\-–])\d{1,3}[-–]\d{1,3}(?![\w.,%\-–])(?!\s?(?:%|percent\b|per cent\b)))",
+                # Nor before a scale word: "10-15 million" stays 10 and 15 million.
+                r"(?P<score>(?<![\w.,\-–])\d{1,3}[-–]\d{1,3}(?![\w%\-–]|[.,]\d)"
+                r"(?!\s?(?:%|percent\b|per cent\b|hundred\b|thousand\b|million\b|billion\b|trillion\b|bn\b|mn\b)))",
                 rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
             ]
         ),

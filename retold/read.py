@@ -649,15 +649,16 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
 
 
 # Where pages state their publication time: meta tags (either attribute order), JSON-LD and <time>.
+# Every gap is bounded, so a page with thousands of unclosed "<meta" costs linear time, not quadratic.
 _PUBLISHED_NAMES = (
     r"article:published_time|og:published_time|datePublished|pubdate|publishdate|publish-date|"
     r"publication_date|sailthru\.date|parsely-pub-date|dc\.date\.issued|dcterms\.created"
 )
 _PUBLISHED_TIME = re.compile(
-    rf"<meta\b[^>]*?\b(?:property|name|itemprop)\s*=\s*[\"'](?:{_PUBLISHED_NAMES})[\"'][^>]*?\bcontent\s*=\s*[\"']([^\"']+)"
-    rf"|<meta\b[^>]*?\bcontent\s*=\s*[\"']([^\"']+)[\"'][^>]*?\b(?:property|name|itemprop)\s*=\s*[\"'](?:{_PUBLISHED_NAMES})[\"']"
+    rf"<meta\b[^>]{{0,500}}?\b(?:property|name|itemprop)\s*=\s*[\"'](?:{_PUBLISHED_NAMES})[\"'][^>]{{0,500}}?\bcontent\s*=\s*[\"']([^\"'<>]{{1,80}})"
+    rf"|<meta\b[^>]{{0,500}}?\bcontent\s*=\s*[\"']([^\"'<>]{{1,80}})[\"'][^>]{{0,500}}?\b(?:property|name|itemprop)\s*=\s*[\"'](?:{_PUBLISHED_NAMES})[\"']"
     r"|\"datePublished\"\s*:\s*\"([^\"]+)\""
-    r"|<time\b[^>]*?\bdatetime\s*=\s*[\"']([^\"']+)",
+    r"|<time\b[^>]{0,500}?\bdatetime\s*=\s*[\"']([^\"'<>]{1,80})",
     re.I,
 )
 
@@ -1011,7 +1012,7 @@ def normalize_date(raw: str) -> str | None:
     from dateutil import parser as date_parser  # python-dateutil: only needed when a date is present
 
     value = _DATE_PREFIX.sub("", raw).strip()
-    if _EPOCH.fullmatch(value):  # a feed's Unix time: seconds, or milliseconds (13 digits)
+    if _EPOCH.fullmatch(value) and not _COMPACT_DATE.match(value):  # Unix time: seconds or milliseconds
         seconds = int(value) / (1000 if len(value) == 13 else 1)
         return _timestamp(datetime.fromtimestamp(seconds, tz=UTC))
     if not value or not re.search(r"\d{4}", value):
@@ -1064,23 +1065,25 @@ _ZONES = {
     "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600, "BST": 3600, "CET": 3600, "CEST": 2 * 3600,
     "EET": 2 * 3600, "EEST": 3 * 3600, "JST": 9 * 3600, "AEST": 10 * 3600, "AEDT": 11 * 3600,
 }  # fmt: skip
-# Unix time in seconds (2001-2286) or milliseconds, as feeds and APIs give it.
+# Unix time in seconds (2001-2286) or milliseconds, as feeds and APIs give it; not digits that read as
+# a compact date and hour ("2025031012": 10 March 2025, 12:00), which Unix time reaches only after 2030.
 _EPOCH = re.compile(r"[1-9]\d{9}|[1-9]\d{12}")
+_COMPACT_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 # Month names of the languages whose news retold reads most after English, for dates such as
 # "10. März 2025", "3 mars 2025" and "10 de marzo de 2025" ("de", "del" are skipped like "of").
 _MONTH_NAMES = (
-    "janvier enero gennaio janeiro januari januar jänner styczeń",
-    "février febrero febbraio fevereiro februari februar luty",
-    "mars marzo março maart märz marzec",
-    "avril abril aprile kwiecień",
-    "mai mayo maggio maio mei maj",
-    "juin junio giugno junho juni czerwiec",
-    "juillet julio luglio julho juli lipiec",
-    "août agosto augustus sierpień",
-    "septembre septiembre setiembre settembre setembro wrzesień",
-    "octobre octubre ottobre outubro oktober październik",
-    "novembre noviembre novembro listopad",
-    "décembre diciembre dicembre dezembro december dezember grudzień",
+    "janvier enero gennaio janeiro januari januar jänner styczeń stycznia",
+    "février febrero febbraio fevereiro februari februar luty lutego",
+    "mars marzo março maart märz marzec marca",
+    "avril abril aprile kwiecień kwietnia",
+    "mai mayo maggio maio mei maj maja",
+    "juin junio giugno junho juni czerwiec czerwca",
+    "juillet julio luglio julho juli lipiec lipca",
+    "août agosto augustus sierpień sierpnia",
+    "septembre septiembre setiembre settembre setembro wrzesień września",
+    "octobre octubre ottobre outubro oktober październik października",
+    "novembre noviembre novembro listopad listopada",
+    "décembre diciembre dicembre dezembro december dezember grudzień grudnia",
 )
 
 

@@ -172,7 +172,7 @@ _TITLES = _word_set("""Mr Mrs Ms Mmes Messrs Dr Drs Gen Gens Sen Sens Rep Reps G
     Cmdt Prof Rev Hon Pres Supt Insp Det Cpl Pvt Brig Msgr Atty Amb Sec Secs Rt Fr""")
 # The same in Spanish, French, German, Italian and Portuguese news ("la Sra. García", "Hr. Weber",
 # "EE. UU." for the United States, whose first half is never final).
-_TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg EE")
+_TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg")
 # Months that follow a day written as an ordinal ("am 1. Juli", "den 3. Oktober", "1. januar"): the
 # period is the ordinal's, not a sentence end.
 # German and Austrian month names (the languages that write the day so and capitalise the month);
@@ -363,10 +363,12 @@ def _period_ends_sentence(text: str, sentence_start: int, period: int, next_pos:
     word = word_match.group().lstrip(".'\u2019-")
     if word in _TITLES or word in _NEVER_FINAL or word.lower() in _NEVER_FINAL:
         return False
+    if word == "EE" and text.startswith("UU.", next_pos):
+        return False  # "EE. UU.", the United States in Spanish (EE alone may be a company ending a sentence)
     if word.isdigit() and len(word) <= 3 and not text[sentence_start : word_match.start()].strip():
         return False  # the number of a list item: "2. The second point"
     following = text[next_pos]
-    if word.isdigit() and 1 <= int(word) <= 31:
+    if word.isascii() and word.isdigit() and 1 <= int(word) <= 31:
         month = _NEXT_WORD.match(text, next_pos, end)
         before = text[max(sentence_start, word_match.start() - 6) : word_match.start()].split()
         if month is not None and (

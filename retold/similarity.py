@@ -124,10 +124,11 @@ _QUOTES = str.maketrans(
     | dict.fromkeys(INVISIBLE_CHARACTERS, None)
 )
 # What a copy changes without changing a word: "--" typed for a dash, and Markdown's emphasis, heading,
-# quote and list marks ("**Monday**", "# Title", "> quote", "- item"), which a post keeps or drops.
+# quote and list marks ("**Monday**", "# Title", "> quote", "- item"), which a post keeps or drops. A
+# mark before a figure is a sign ("- 3 points", "> 50 people") and stays.
 _TYPED_DASH = regex.compile(r"-{2,}")
 _MARKDOWN = regex.compile(
-    r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])|^(?:#{1,6}|>|[-*+])\s+"
+    r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])|^(?:#{1,6}|>|[-*+])\s+(?!\d)"
 )
 
 _INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS, None))

@@ -238,6 +238,7 @@ def test_typography_and_markdown_marks_do_not_change_the_wording(lexical_compare
     result = lexical_comparer.compare(source, copy)
     assert labels(result) == ["verbatim"]
     assert normalize("snake_case, 3*4 and -5 degrees") == "snake_case, 3*4 and -5 degrees"
+    assert normalize("- 3 points") != normalize("+ 3 points") != normalize("3 points")  # signs, not marks
 
 
 @pytest.mark.parametrize("mode", ["lexical", "semantic"])

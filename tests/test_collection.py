@@ -185,8 +185,8 @@ def test_csv_records(tmp_path):
     assert Collection(tmp_path / "d.db").add([other / "feed.csv"]).added == 1
 
 
-@pytest.mark.parametrize("broken", ["r2", "r4"])
-def test_a_csv_record_whose_quote_never_closes_is_reported_and_loses_nothing_else(tmp_path, broken):
+def test_a_csv_record_whose_quote_never_closes_is_reported_and_loses_nothing_else(tmp_path):
+    broken = "r2"
     rows = {
         "r1": "The ferry service resumed on Tuesday after storms kept boats in harbour.",
         "r2": "The museum reopened its east wing after a renovation.",
@@ -202,6 +202,22 @@ def test_a_csv_record_whose_quote_never_closes_is_reported_and_loses_nothing_els
     with Store(tmp_path / "c.db", create=False) as store:
         texts = {a.id: a.text for a in store.articles(range(1, 10)).values()}
     assert texts == {key: text for key, text in rows.items() if key != broken}
+
+
+def test_csv_quotes_that_swallow_nothing_and_long_fields_are_read(tmp_path):
+    long_text = "The council met on Monday to discuss the budget. " * 4000  # 200,000 characters
+    body = (
+        'id,text\nb1,"He said ""yes"" today, the mayor reported to the council."\n'
+        'b2,"He said "yes" today, the mayor reported to the council."\n'  # quotes not doubled, closed
+        f'b3,"{long_text}"\n'
+        'b4,"A bakery in Lowmill won a national prize for its rye bread.\n'  # the last line, never closed
+    )
+    report = Collection(tmp_path / "c.db").add([write(tmp_path / "feed.csv", body)])
+    assert report.added == 4 and report.skipped == []
+    with Store(tmp_path / "c.db", create=False) as store:
+        texts = {a.id: a.text for a in store.articles(range(1, 10)).values()}
+    assert texts["b3"].strip() == long_text.strip() and "yes" in texts["b2"]
+    assert texts["b4"].strip() == "A bakery in Lowmill won a national prize for its rye bread."
 
 
 def test_find_unindexed_and_indexed(tmp_path, folder):

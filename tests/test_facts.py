@@ -77,6 +77,19 @@ def test_speakers_behind_descriptions_titles_and_appositives(text, speaker):
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Talks will resume in the spring, said the mediator.", "the mediator"),
+        ("Prices rose in the second quarter, said Ana Ruiz, the chief economist.", "Ana Ruiz"),
+        ("Aid is arriving in Gaza this week, said the United Nations.", "United Nations"),
+        ("Meanwhile, said the spokesman, talks go on.", "the spokesman"),
+    ],
+)
+def test_what_stands_before_the_comma_of_said_x_is_not_the_speaker(text, speaker):
+    assert [a.speaker for a in extract_attributions(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'The mayor spoke, said on Monday that "the dam will hold."',  # "said on Monday": no speaker Monday
@@ -143,6 +156,11 @@ def test_numbers_kinds_and_values():
                                               ("Monday", "weekday", ("weekday", "monday"))]),
         ("They won 3–1 at home.", [("3–1", "score", ("score", 3, 1))]),
         ("between 10-15 people", [("10-15", "score", ("score", 10, 15))]),
+        ("The Supreme Court ruled 6-3.", [("6-3", "score", ("score", 6, 3))]),
+        ("won 6-3, 6-4", [("6-3", "score", ("score", 6, 3)), ("6-4", "score", ("score", 6, 4))]),
+        # A range before a scale word stays two figures, the second with its scale.
+        ("10-15 million people", [("10", "number", ("number", 10.0)),
+                                  ("15 million", "number", ("number", 15_000_000.0))]),
         # Not a score: two percentages, an age, a season, a telephone number.
         ("Polls show 53-47 percent.", [("53", "number", ("number", 53.0)), ("47 percent", "percent", ("percent", 47.0))]),
         ("A 34-year-old man", [("34", "number", ("number", 34.0))]),

@@ -783,6 +783,9 @@ def test_large_text_reads_and_finds_edges(tmp_path: Path) -> None:
         # Unix time from a feed: seconds or milliseconds.
         ("1741600000", "2025-03-10T09:46:40+00:00"),
         ("1741600000123", "2025-03-10T09:46:40.123000+00:00"),
+        ("2025031012", None),  # a compact date and hour, not Unix time
+        ("10 marca 2025", "2025-03-10"),  # Polish writes the month in the genitive
+        ("12 października 2024", "2024-10-12"),
     ],
 )
 def test_normalize_date(raw: str, iso: str | None) -> None:

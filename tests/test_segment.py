@@ -212,6 +212,10 @@ def test_sentence_terminals_of_every_script(text: str, expected: list[str]) -> N
          ["Los EE. UU. anunciaron sanciones.", "La Sra. García habló."]),
         ("Sanciones de EE. UU. El gobierno respondió.", ["Sanciones de EE. UU.", "El gobierno respondió."]),
         ("Mme. Dupont a parlé. Hr. Weber nicht.", ["Mme. Dupont a parlé.", "Hr. Weber nicht."]),
+        # EE alone is a name (a British phone company), and a superscript is no day of a month.
+        ("He joined BT and EE. The firm grew.", ["He joined BT and EE.", "The firm grew."]),
+        ("Emissions fell 12% in 2020¹. The report came out on Monday.",
+         ["Emissions fell 12% in 2020¹.", "The report came out on Monday."]),
     ],
 )  # fmt: skip
 def test_abbreviations_and_dates_of_other_latin_script_languages(text: str, expected: list[str]) -> None:
