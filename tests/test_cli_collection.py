@@ -97,6 +97,10 @@ def test_stories_json_show_and_html(indexed, tmp_path):
     [pair_page] = list((out / "pairs").glob("wire__paper-*.html"))
     assert f"pairs/{pair_page.name}" in page
     assert "Kessel Lake" in pair_page.read_text()
+    assert f'href="../{story["id"]}.html"' in pair_page.read_text()  # a pair page leads back to its story
+    from retold.render.stories_html import pair_file_name
+
+    assert not pair_file_name("./in/a.txt", "../b.txt").startswith(".")  # no hidden files
     # Written again into the same folder: pages of stories and pairs that are gone are removed, files
     # that are not retold's pages are kept.
     (out / "story-0123456789.html").write_text("old story")

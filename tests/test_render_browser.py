@@ -204,3 +204,59 @@ def test_escaped_script_is_shown_not_run_and_no_js_errors(
     shot = tmp_path_factory.mktemp("screenshot") / "report.png"
     assert report.save_screenshot(str(shot))
     print(f"screenshot: {shot}", file=sys.stderr)
+
+
+def test_keyboard_reaches_a_passage_and_enter_pins_its_counterpart(report: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    derived = _element(report, "derived", 20)
+    report.execute_script("arguments[0].focus()", derived)
+    source = _element(report, "source", 20)
+    WebDriverWait(report, 5).until(lambda d: "hl" in _classes(source))  # focus shows the counterpart
+    assert derived.get_attribute("role") == "button" and "passage 20" in derived.get_attribute("aria-label")
+    derived.send_keys(Keys.ENTER)
+    WebDriverWait(report, 5).until(lambda d: "pinned" in _classes(source))
+    WebDriverWait(report, 5).until(lambda d: _visible_in_pane(d, "source", source))
+    # Tab moves from one passage to the next: every passage is in the tab order.
+    assert report.execute_script("return document.querySelectorAll('.p[tabindex=\"0\"]').length") == len(
+        report.find_elements(By.CSS_SELECTOR, ".p[data-pid]")
+    )
+
+
+def test_a_fact_link_brings_the_panes_into_the_window(report: Any) -> None:
+    report.set_window_size(1400, 500)  # the panes start below the window's bottom
+    try:
+        report.execute_script("window.scrollTo(0, 0)")
+        pane_top = "return document.getElementById('pane-source').getBoundingClientRect().top"
+        assert report.execute_script(pane_top) > 500
+        # Clicked from script: Selenium's own click would first scroll the window to the button.
+        report.execute_script("document.querySelector('#facts [data-goto]').click()")
+        in_window = (
+            "const r = document.querySelector('#pane-source .p[data-pid=\"38\"]').getBoundingClientRect();"
+            "return r.top >= 0 && r.bottom <= window.innerHeight;"
+        )
+        WebDriverWait(report, 5).until(lambda d: d.execute_script(in_window))
+    finally:
+        report.set_window_size(1400, 1000)
+
+
+def test_right_to_left_articles_with_a_header_read_right_to_left_and_long_names_wrap(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from retold.comparison import Comparer
+    from retold.read import read_article
+
+    examples = Path(__file__).parents[1] / "examples"
+    comparison = Comparer(lexical_only=True, facts=False).compare(
+        read_article(examples / "urdu-original.txt"), read_article(examples / "urdu-copy.txt")
+    )
+    comparison.source.id = "https://example.org/" + "x" * 200  # no title: the heading is this long id
+    comparison.source.title = None
+    path = tmp_path_factory.mktemp("rtl") / "urdu.html"
+    path.write_text(render_html(comparison), encoding="utf-8")
+    browser.get(path.as_uri())
+    directions = browser.execute_script(
+        "return [...document.querySelectorAll('.text')].map(e => getComputedStyle(e).direction)"
+    )
+    assert directions == ["rtl", "rtl"]
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")

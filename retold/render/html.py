@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -42,12 +43,18 @@ BOILERPLATE_NAMES = {
 }
 
 
-def render_html(comparison: Comparison) -> str:
-    """The whole report as one HTML document (UTF-8, inline CSS and JS, works offline)."""
+def render_html(comparison: Comparison, *, back_links: Sequence[tuple[str, str]] = ()) -> str:
+    """The whole report as one HTML document (UTF-8, inline CSS and JS, works offline).
+
+    ``back_links``: ``(href, text)`` links shown above the title (a stories report's pair page links
+    back to its story and to the index).
+    """
     facts = facts_of(comparison)
     title = f"retold: {_name(comparison.source, 'source')} (source) → {_name(comparison.derived, 'derived')} (derived)"
+    nav = " · ".join(f'<a href="{_e(href)}">{_e(text)}</a>' for href, text in back_links)
     body = "\n".join(
-        [
+        ([f'<nav class="back">{nav}</nav>'] if nav else [])
+        + [
             f"<h1>{_e(title)}</h1>",
             _verdict_block(comparison, facts),
             _facts_block(comparison, facts),
@@ -296,8 +303,15 @@ def _legend(comparison: Comparison) -> str:
         for label in PASSAGE_LABELS
     )
     boilerplate = '<span><span class="swatch bp-swatch"></span>not compared (dateline, byline…)</span>'
-    hint = '<span class="hint">Hover a passage to see its counterpart; click to scroll to it.</span>'
+    hint = (
+        '<span class="hint">Hover or focus (Tab) a passage to see its counterpart; click it or press Enter '
+        "to scroll to it.</span>"
+    )
     return f'<div class="legend" id="legend">{items}{boilerplate}{hint}</div>'
+
+
+# Languages written right to left (ISO 639-1), for the text panes' direction.
+RIGHT_TO_LEFT_LANGUAGES = frozenset("ar arc dv fa he ks ku ps sd ug ur yi".split())
 
 
 def _columns(comparison: Comparison) -> str:
@@ -305,10 +319,13 @@ def _columns(comparison: Comparison) -> str:
     for side, article in (("source", comparison.source), ("derived", comparison.derived)):
         heading = f"{side}: {_name(article, side)}"
         lang = f' lang="{_e(article.language)}"' if article.language else ""
+        # A right-to-left article (Urdu, Arabic) reads in its own direction. Its language decides when
+        # known: dir="auto" goes by the first strong letter, which in a file with a header block is the
+        # Latin "title:".
+        direction = "rtl" if article.language in RIGHT_TO_LEFT_LANGUAGES else "auto"
         columns.append(
             f'<div class="column"><h2>{_e(heading)}</h2>'
-            # dir="auto": a right-to-left article (Urdu, Arabic) reads in its own direction.
-            f'<div class="pane" id="pane-{side}"><div class="text" dir="auto"{lang}>'
+            f'<div class="pane" id="pane-{side}"><div class="text" dir="{direction}"{lang}>'
             f"{_article_html(comparison, side)}</div></div></div>"
         )
     return '<section class="columns">' + "".join(columns) + "</section>"
@@ -399,9 +416,12 @@ def _open_tag(owner: _Owner, side: str) -> str:
         tip = f"passage {passage.id}: {passage.label}, score {passage.score:.2f}"
         if owner.boilerplate:
             tip += f" (contains the {BOILERPLATE_NAMES.get(owner.boilerplate, owner.boilerplate)})"
+        # Focusable and labelled like a button, so a keyboard user can reach a passage (Tab) and show its
+        # counterpart (Enter or Space), and a screen reader says what it is.
         return (
             f'<span class="p p-{_e(passage.label)}" data-pid="{passage.id}" data-side="{side}" '
-            f'data-label="{_e(passage.label)}" title="{_e(tip)}">'
+            f'data-label="{_e(passage.label)}" title="{_e(tip)}" tabindex="0" role="button" '
+            f'aria-label="{_e(tip)}">'
         )
     if owner.boilerplate:
         name = BOILERPLATE_NAMES.get(owner.boilerplate, owner.boilerplate)
@@ -452,6 +472,6 @@ def _gap_markers(comparison: Comparison, side: str) -> dict[int, list[str]]:
         tip = f"passage {passage.id} ({missing}) would stand here; click to see it in the {other}"
         markers.setdefault(offset, []).append(
             f'<span class="p gap gap-{missing} p-{missing}" data-pid="{passage.id}" data-side="{side}" '
-            f'data-label="{missing}" title="{_e(tip)}"></span>'
+            f'data-label="{missing}" title="{_e(tip)}" tabindex="0" role="button" aria-label="{_e(tip)}"></span>'
         )
     return markers

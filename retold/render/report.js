@@ -22,6 +22,12 @@
     var pane = panes[side];
     var target = pane && pane.querySelector('.p[data-pid="' + pid + '"]');
     if (!target) return;
+    // The pane itself may be outside the window (below a long facts list, or stacked on a narrow
+    // screen): bring it in first.
+    var box = pane.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) {
+      pane.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
     var offset = target.getBoundingClientRect().top - pane.getBoundingClientRect().top;
     // Land the passage a third of the way down, so the text before it gives context.
     pane.scrollTo({ top: Math.max(0, pane.scrollTop + offset - pane.clientHeight / 3), behavior: "smooth" });
@@ -45,6 +51,22 @@
   document.addEventListener("mouseout", function (event) {
     var el = passageOf(event);
     if (el) mark(el.dataset.pid, "hl", false);
+  });
+  // Keyboard: a focused passage shows its counterpart as hovering does; Enter or Space acts as a click.
+  document.addEventListener("focusin", function (event) {
+    var el = passageOf(event);
+    if (el) mark(el.dataset.pid, "hl", true);
+  });
+  document.addEventListener("focusout", function (event) {
+    var el = passageOf(event);
+    if (el) mark(el.dataset.pid, "hl", false);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    var el = passageOf(event);
+    if (!el) return;
+    event.preventDefault();
+    el.click();
   });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-goto]") : null;

@@ -18,7 +18,8 @@ from retold.errors import OutputError
 from retold.stories import Story
 
 _CSS = """
-body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222;
+overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; } td, th { padding: .3em .6em; border-bottom: 1px solid #ddd;
 text-align: left; vertical-align: top; } th { background: #f4f4f4; }
 ul.tree, ul.tree ul { list-style: none; padding-left: 1.4em; border-left: 1px dotted #aaa; }
@@ -33,7 +34,8 @@ def _e(value: Any) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text)[:80] or "article"
+    # No leading dot: "./in/a.txt" would make a hidden file that web servers and `cp dir/*` skip.
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).lstrip(".")[:80] or "article"
 
 
 def _page(title: str, body: str) -> str:
@@ -74,12 +76,12 @@ def _write_pages(collection: Any, stories: list[Story], titles: dict[str, str | 
     for story in stories:
         rows.append(
             f'<tr><td><a href="{_e(story.id)}.html">{_e(story.id)}</a></td><td>{len(story.articles)}</td>'
-            f"<td>{_e(story.origin)}</td><td>{_e(titles.get(story.origin or '', ''))}</td></tr>"
+            f"<td><bdi>{_e(story.origin)}</bdi></td><td><bdi>{_e(titles.get(story.origin or '', ''))}</bdi></td></tr>"
         )
         (out / f"{story.id}.html").write_text(_story_page(story, titles), encoding="utf-8")
         written.add(out / f"{story.id}.html")
         for edge in story.edges:
-            written.add(_write_pair_page(collection, edge.source, edge.derived, out / "pairs"))
+            written.add(_write_pair_page(collection, edge.source, edge.derived, out / "pairs", story.id))
     # A report written again into its folder: the pages of stories and pairs that no longer exist go,
     # or the folder would hold pages its index no longer lists.
     stale = [p for p in out.iterdir() if _STORY_PAGE.fullmatch(p.name) and p not in written]
@@ -107,7 +109,7 @@ def _story_page(story: Story, titles: dict[str, str | None]) -> str:
         children.setdefault(edge.source, []).append(edge)
 
     def item(article: str, edge: Any, seen: set[str]) -> str:
-        head = f'<span class="{"origin" if edge is None else ""}">{_e(article)}</span> '
+        head = f'<span class="{"origin" if edge is None else ""}"><bdi>{_e(article)}</bdi></span> '
         head += f'<span class="dim">{_e(titles.get(article))}</span>'
         if edge is not None:
             head += (
@@ -125,22 +127,23 @@ def _story_page(story: Story, titles: dict[str, str | None]) -> str:
     tree = f'<ul class="tree">{item(story.origin or story.articles[0], None, {story.origin or ""})}</ul>'
     timeline = sorted(story.members, key=lambda m: (m.date or "9999", m.id))
     rows = "".join(
-        f"<tr><td>{_e(m.date or '—')}</td><td>{_e(m.id)}</td><td>{_e(titles.get(m.id))}</td>"
-        f"<td>{_e(m.parent or '—')}</td><td>{m.reuse:.0%}</td><td>{m.added:.0%}</td></tr>"
+        f"<tr><td>{_e(m.date or '—')}</td><td><bdi>{_e(m.id)}</bdi></td><td><bdi>{_e(titles.get(m.id))}</bdi></td>"
+        f"<td><bdi>{_e(m.parent or '—')}</bdi></td><td>{m.reuse:.0%}</td><td>{m.added:.0%}</td></tr>"
         for m in timeline
     )
     return _page(
         story.id,
         f'<p><a href="index.html">← all stories</a></p><h1>{_e(story.id)}</h1>'
-        f"<p>{len(story.articles)} articles; origin <b>{_e(story.origin)}</b>.</p>"
+        f"<p>{len(story.articles)} articles; origin <b><bdi>{_e(story.origin)}</bdi></b>.</p>"
         f"<h2>Derivation tree</h2>{tree}<h2>Timeline</h2><table><tr><th>date</th><th>article</th>"
         f"<th>title</th><th>took from</th><th>share taken</th><th>share added</th></tr>{rows}</table>",
     )
 
 
-def _write_pair_page(collection: Any, source: str, derived: str, folder: Path) -> Path:
+def _write_pair_page(collection: Any, source: str, derived: str, folder: Path, story_id: str) -> Path:
     from retold.render.html import render_html
 
     path = folder / pair_file_name(source, derived)
-    path.write_text(render_html(collection.recompare(source, derived)), encoding="utf-8")
+    back = [(f"../{story_id}.html", f"← story {story_id}"), ("../index.html", "all stories")]
+    path.write_text(render_html(collection.recompare(source, derived), back_links=back), encoding="utf-8")
     return path
