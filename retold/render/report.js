@@ -44,23 +44,14 @@
     return el;
   }
 
-  document.addEventListener("mouseover", function (event) {
-    var el = passageOf(event);
-    if (el) mark(el.dataset.pid, "hl", true);
+  // Hovering a passage, or focusing it from the keyboard, shows its counterpart; leaving it hides it.
+  [["mouseover", true], ["mouseout", false], ["focusin", true], ["focusout", false]].forEach(function (pair) {
+    document.addEventListener(pair[0], function (event) {
+      var el = passageOf(event);
+      if (el) mark(el.dataset.pid, "hl", pair[1]);
+    });
   });
-  document.addEventListener("mouseout", function (event) {
-    var el = passageOf(event);
-    if (el) mark(el.dataset.pid, "hl", false);
-  });
-  // Keyboard: a focused passage shows its counterpart as hovering does; Enter or Space acts as a click.
-  document.addEventListener("focusin", function (event) {
-    var el = passageOf(event);
-    if (el) mark(el.dataset.pid, "hl", true);
-  });
-  document.addEventListener("focusout", function (event) {
-    var el = passageOf(event);
-    if (el) mark(el.dataset.pid, "hl", false);
-  });
+  // Enter or Space on a focused passage acts as a click.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" && event.key !== " ") return;
     var el = passageOf(event);
