@@ -513,11 +513,14 @@ def _decode(data: bytes, name: str) -> str:
 
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._-]{2,40})", re.I)
+# XHTML may declare its encoding only in the XML declaration: <?xml version="1.0" encoding="ISO-8859-1"?>
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]{0,200}?\bencoding\s*=\s*[\"']([A-Za-z0-9._-]{2,40})", re.I)
 
 
 def declared_html_charset(head: bytes) -> str | None:
-    """The charset an HTML page declares in a <meta> tag, when Python knows it and it is not UTF-8."""
-    match = _META_CHARSET.search(head)
+    """The charset an HTML page declares (XML declaration or <meta> tag), when Python knows it and it is
+    not UTF-8."""
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
     if match is None:
         return None
     try:

@@ -877,6 +877,17 @@ def test_an_html_page_in_the_charset_it_declares(tmp_path: Path) -> None:
         read_article(undeclared)
 
 
+def test_an_xhtml_page_in_the_encoding_its_xml_declaration_names(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.xhtml"
+    page = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+        f"<title>Café</title></head><body><article>{_BODY}</article></body></html>"
+    )
+    path.write_bytes(page.encode("latin-1"))
+    article = read_article(path)
+    assert article.title == "Café" and article.text.startswith("The dam broke")
+
+
 def test_an_html_page_whose_metadata_cannot_be_read_still_gives_its_text() -> None:
     meta = '<meta property="article:published_time" content="2025-11-03T19:05:00+25:00">'
     article = article_from_html(
