@@ -333,12 +333,17 @@ def printable_path(path: str) -> str:
     """A path as it can be printed, stored and used as an id: bytes that are not UTF-8 written as \\xNN.
 
     Python hands such a file name over with lone surrogates ("caf\\udce9.txt"), which no UTF-8 output
-    (terminal, JSON, SQLite) accepts.
+    (terminal, JSON, SQLite) accepts. Control characters are written as \\xNN too: a newline in a file
+    name would split the one-line error that names the file.
     """
     try:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        printable = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate no file system produced: given as a str from Python
-        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+        printable = path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL_CHARACTER.sub(lambda m: f"\\x{ord(m.group()):02x}", printable)
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _base_dir(source: str | os.PathLike[str]) -> Path | None:

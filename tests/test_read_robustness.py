@@ -111,6 +111,14 @@ def test_a_file_name_that_is_not_utf8_reads_with_a_printable_id(tmp_path: Path) 
         read_article(_non_utf8_name(tmp_path, b"caf\xe9x", ".txt"))
 
 
+def test_a_newline_in_a_file_name_does_not_split_the_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad\nname.txt"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_article(path)
+    assert "\n" not in str(error.value) and "bad\\x0aname.txt is empty" in str(error.value)
+
+
 def test_index_reads_files_with_names_that_are_not_utf8(tmp_path: Path) -> None:
     from retold.cli import cli
 
