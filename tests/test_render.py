@@ -347,7 +347,8 @@ def test_html_is_self_contained() -> None:
     parsed = _parse(document)
     for tag, attrs in parsed.tags:
         assert "src" not in attrs, f"<{tag}> loads {attrs['src']}"
-        assert "href" not in attrs, f"<{tag}> links to {attrs['href']}"
+        # Only links inside the page itself ("#texts"): nothing to fetch.
+        assert "href" not in attrs or attrs["href"].startswith("#"), f"<{tag}> links to {attrs['href']}"
     assert not re.search(r"https?://|url\(|@import", document)
     assert document.count("<script>") == 1 and "<style>" in document
 
@@ -415,6 +416,9 @@ def test_html_shows_the_edit_diff_inline_and_facts_altered_first() -> None:
     facts = document[document.index('id="facts"') :]
     assert facts.index("status-altered") < facts.index("status-unchanged")
     assert "<del>heartbroken</del><ins>devastated</ins>" in facts
+    # The facts fold away, and a link skips them to the texts.
+    assert '<details class="facts" id="facts" open>' in document and 'href="#texts"' in facts
+    assert 'id="texts"' in document
     assert 'data-goto="1"' in facts
     # The legend counts passages per label.
     legend = document[document.index('id="legend"') :]

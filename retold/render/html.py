@@ -216,7 +216,12 @@ def _facts_block(comparison: Comparison, facts: dict[str, Any] | None) -> str:
         sections.append(f'<ul class="notes">{notes}</ul>')
     if not sections:
         sections.append("<p>No quotes, numbers or names changed.</p>")
-    return '<section class="facts" id="facts">\n' + "\n".join(sections) + "\n</section>"
+    # Open, but it folds away: with hundreds of findings the two texts would start pages down.
+    return (
+        '<details class="facts" id="facts" open>\n<summary>Facts</summary>\n'
+        + "\n".join(sections)
+        + '\n<p class="skip"><a href="#texts">↓ the two texts</a></p>\n</details>'
+    )
 
 
 def _quote_item(comparison: Comparison, quote: dict[str, Any]) -> str:
@@ -328,7 +333,7 @@ def _columns(comparison: Comparison) -> str:
             f'<div class="pane" id="pane-{side}"><div class="text" dir="{direction}"{lang}>'
             f"{_article_html(comparison, side)}</div></div></div>"
         )
-    return '<section class="columns">' + "".join(columns) + "</section>"
+    return '<section class="columns" id="texts">' + "".join(columns) + "</section>"
 
 
 @dataclass(frozen=True, slots=True)
