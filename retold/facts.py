@@ -209,7 +209,7 @@ _SPEECH_VERBS = (
     "warned|wrote|writes|declared|continued|recalled|argued|argues|claimed|claims|replied|announced|"
     "acknowledged|tweeted|posted|remarked|observed|conceded|admitted|urged|promised|vowed|confirmed|"
     "denied|countered|responded|suggested|predicted|cautioned|emphasized|emphasised|stressed|concluded|pledged|"
-    "recounted|shouted|identified|reported|described|called|alleged|testified|maintained|estimated"
+    "recounted|shouted|identified|reported|described|called|alleged|testified|maintained|estimated|estimates?"
 )
 # A name: up to six capitalised words (titles included: "Prime Minister Mohammed Shia al-Sudani"), with
 # lower-case particles of Arabic, Dutch, Spanish... names between them. Initials such as "J." pass.
@@ -262,6 +262,22 @@ _PUT_FIGURE_AT = re.compile(
     rf"(?P<speaker>{_SPEAKER})\s+(?:has\s+|had\s+)?put\s+(?:the|its|their|his|her)\s+"
     r"(?:number|toll|death\s+toll|figure|count|total|cost|damage|estimate)\b[^.!?\"“”]{0,80}?\s+at\b"
 )
+# A described source in the plural, with no article: "organisers said", "local residents told",
+# "Officials have said". Lower case mid-sentence (not a function word, not "this", "was", "news"...);
+# capitalised only from a list, since "Jones said" is a name.
+_NOT_PLURAL = (
+    r"(?:this|its|his|hers|ours|yours|theirs|us|as|was|has|is|does|thus|plus|perhaps|always|sometimes|"
+    r"news|series|means|yes|bus|gas|besides|towards|afterwards|whereas)\b"
+)
+_PLURAL_HEAD = (
+    rf"(?:(?!{_NOT_PLURAL})[a-z][a-z-]*[a-rt-z]s|Officials|Authorities|Witnesses|Residents|Organisers"
+    r"|Organizers|Analysts|Experts|Investigators|Prosecutors|Doctors|Sources|Rescuers|Firefighters"
+    r"|Protesters|Critics|Researchers|Scientists|Economists|Diplomats|Lawmakers|Activists|Villagers)\b"
+)
+_PLURAL_SOURCE_VERB = re.compile(
+    rf"(?<![\w-])(?P<speaker>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_NOT_PLURAL})[A-Za-z][a-z-]+\s+)?{_PLURAL_HEAD})"
+    rf"\s+(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
+)
 _COLON_SPEAKER = re.compile(rf"(?P<speaker>{_NAME})\s+[a-z][^.!?\"“”:]{{0,60}}:\s*$")
 # Capitalised words that start sentences or name things but never speak.
 _NOT_SPEAKERS = {
@@ -274,9 +290,19 @@ def extract_attributions(text: str) -> list[Attribution]:
     """Attribution phrases ("X said", "said X", "according to X", "the statement identified", "X put the
     toll at")."""
     found: list[Attribution] = []
-    for pattern in (_SPEAKER_VERB, _APPOSITIVE_SPEAKER, _VERB_SPEAKER, _ACCORDING_TO, _PUT_FIGURE_AT):
+    # The plural sources first: where "Experts said" also reads as a name, it is a described source.
+    for pattern in (
+        _PLURAL_SOURCE_VERB,
+        _SPEAKER_VERB,
+        _APPOSITIVE_SPEAKER,
+        _VERB_SPEAKER,
+        _ACCORDING_TO,
+        _PUT_FIGURE_AT,
+    ):
         for match in pattern.finditer(text):
-            speaker = _clean_speaker(match.group("speaker"))
+            raw = match.group("speaker")
+            # A plural source is described, not named: "Officials" opening a sentence is "officials".
+            speaker = raw[:1].lower() + raw[1:] if pattern is _PLURAL_SOURCE_VERB else _clean_speaker(raw)
             if speaker is None:
                 continue
             found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))

@@ -90,6 +90,21 @@ def test_what_stands_before_the_comma_of_said_x_is_not_the_speaker(text, speaker
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Three officers were hurt, organisers said.", "organisers"),
+        ("Officials said the road would reopen.", "officials"),
+        ("Rescue officials told reporters the search would go on.", "rescue officials"),
+        ("Analysts have said rates will rise.", "analysts"),
+        ("Organisers estimate that 15,000 people marched.", "organisers"),
+        ("Jones said he would stay.", "Jones"),  # a name that ends in s stays a name
+    ],
+)
+def test_a_described_source_in_the_plural_is_a_speaker(text, speaker):
+    assert [a.speaker for a in extract_attributions(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'The mayor spoke, said on Monday that "the dam will hold."',  # "said on Monday": no speaker Monday
