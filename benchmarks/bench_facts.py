@@ -192,7 +192,7 @@ def ai_rephrased(sample: int, seed: int = 7) -> tuple[dict[str, int], list[str]]
     generated = [json.loads(line) for line in (AI_SET / "news_chatgpt.jsonl").read_text().splitlines()]
     pairs = [g for g in generated if g["kind"].startswith("rephrase_")]
     totals = {"pairs": len(pairs), "altered quotes": 0, "pairs with altered quote": 0, "changed numbers": 0,
-              "pairs with changed number": 0, "derived quotes": 0}  # fmt: skip
+              "pairs with changed number": 0, "derived quotes": 0, "moved quotes": 0}  # fmt: skip
     findings: list[str] = []
     for record in pairs:
         original = human[record["human_id"]]
@@ -200,6 +200,8 @@ def ai_rephrased(sample: int, seed: int = 7) -> tuple[dict[str, int], list[str]]
         altered = diff.altered_quotes
         changed = [n for n in diff.numbers if n.status == "changed"]
         totals["derived quotes"] += sum(1 for q in diff.quotes if q.derived is not None)
+        # A quotation given to another speaker: on rephrasings of one article, mostly a speaker misread.
+        totals["moved quotes"] += sum(1 for q in diff.quotes if q.status == "moved")
         totals["altered quotes"] += len(altered)
         totals["pairs with altered quote"] += bool(altered)
         totals["changed numbers"] += len(changed)

@@ -236,7 +236,8 @@ _NOMINAL = (
 # Lower-case words describing a named speaker: "county emergency manager Lidia Brenner", "club chairman
 # Nils Berg". Not function words, so "said on Monday" does not make Monday a speaker.
 _DESCRIPTION = rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*\s+){{1,4}}"
-_PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)"
+# A word of its own: "he states" inside "the states" is no attribution.
+_PRONOUN = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b"
 _SPEAKER = rf"(?:{_NOMINAL}|{_PRONOUN}|{_NAME})"
 # "X said", "X, 45, said"; in the perfect too: "Unions have called", "the ministry has also said".
 _SPEAKER_VERB = re.compile(
@@ -274,9 +275,15 @@ _PLURAL_HEAD = (
     r"|Organizers|Analysts|Experts|Investigators|Prosecutors|Doctors|Sources|Rescuers|Firefighters"
     r"|Protesters|Critics|Researchers|Scientists|Economists|Diplomats|Lawmakers|Activists|Villagers)\b"
 )
+# Verbs that are speech after a plural noun; "reported", "described", "called" are participles there
+# ("no major adverse events reported").
+_PLURAL_SPEECH_VERBS = (
+    "said|say|says|told|tell|added|stated|warned|insisted|argued|claimed|confirmed|denied|conceded|"
+    "explained|urged|estimate"
+)
 _PLURAL_SOURCE_VERB = re.compile(
     rf"(?<![\w-])(?P<speaker>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_NOT_PLURAL})[A-Za-z][a-z-]+\s+)?{_PLURAL_HEAD})"
-    rf"\s+(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
+    rf"\s+(?:(?:have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_PLURAL_SPEECH_VERBS})\b"
 )
 _COLON_SPEAKER = re.compile(rf"(?P<speaker>{_NAME})\s+[a-z][^.!?\"“”:]{{0,60}}:\s*$")
 # Capitalised words that start sentences or name things but never speak.

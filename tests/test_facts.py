@@ -109,11 +109,15 @@ def test_a_described_source_in_the_plural_is_a_speaker(text, speaker):
     [
         'The mayor spoke, said on Monday that "the dam will hold."',  # "said on Monday": no speaker Monday
         'A spokesman said the company would pay. "It is fair," said the report.',
+        # Not attributions: a pronoun inside a word, a participle after a plural noun.
+        "A two-thirds majority of the states could override it.",
+        "There were no major adverse events reported in the trial.",
     ],
 )
 def test_what_follows_said_is_not_always_a_speaker(text):
     speakers = [a.speaker for a in extract_attributions(text)]
     assert "Monday" not in speakers and not any("would" in s for s in speakers)
+    assert "he" not in speakers and "adverse events" not in speakers
 
 
 def test_attributions():
