@@ -250,13 +250,13 @@ _APPOSITIVE_SPEAKER = re.compile(
     rf"(?<=,\s)(?P<speaker>{_NAME}),\s+(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?"
     rf"(?:{_SPEECH_VERBS})\b"
 )
+# Before the name: a description ("club chairman"), or an organisation and a title ("Miami Dolphins
+# owner Stephen Ross", "Westline Rail chief executive Oskar Lindahl": the person speaks, not the club).
+_BEFORE_NAME = rf"(?:(?:{_NAME}\s+(?=[a-z]))?{_DESCRIPTION}(?={_NAME_WORD}))?"
 _VERB_SPEAKER = re.compile(
-    rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+(?:{_DESCRIPTION}(?={_NAME_WORD}))?"
-    rf"(?P<speaker>{_NOMINAL}|{_NAME})(?!\s+{_AUXILIARY})"
+    rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+{_BEFORE_NAME}(?P<speaker>{_NOMINAL}|{_NAME})(?!\s+{_AUXILIARY})"
 )
-_ACCORDING_TO = re.compile(
-    rf"\b[Aa]ccording to\s+(?:{_DESCRIPTION}(?={_NAME_WORD}))?(?P<speaker>{_NOMINAL}|{_NAME})"
-)
+_ACCORDING_TO = re.compile(rf"\b[Aa]ccording to\s+{_BEFORE_NAME}(?P<speaker>{_NOMINAL}|{_NAME})")
 # "The emergency office put the number of people evacuated at 3,200": the news form of attributing a
 # figure. Only with a counting noun, so "the company put its plant up for sale" is not an attribution.
 _PUT_FIGURE_AT = re.compile(
@@ -284,6 +284,10 @@ _PLURAL_SPEECH_VERBS = (
 _PLURAL_SOURCE_VERB = re.compile(
     rf"(?<![\w-])(?P<speaker>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_NOT_PLURAL})[A-Za-z][a-z-]+\s+)?{_PLURAL_HEAD})"
     rf"\s+(?:(?:have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_PLURAL_SPEECH_VERBS})\b"
+)
+# Not a name spoken to: "He put it simply to Reuters:", "she told CNN:".
+_NAME_BEFORE_COLON = re.compile(
+    rf"(?<![\w-])(?<!to )(?<!told )(?<!tells )(?<!telling )(?<!asked )(?P<speaker>{_NAME}):\s*$"
 )
 _COLON_SPEAKER = re.compile(rf"(?P<speaker>{_NAME})\s+[a-z][^.!?\"“”:]{{0,60}}:\s*$")
 # Capitalised words that start sentences or name things but never speak.
@@ -365,7 +369,11 @@ def _speaker_for(text: str, start: int, end: int, attributions: list[Attribution
         if re.fullmatch(r"(?:\s+(?:that\b|[^.!?\"“”]{0,60}?))?(?:\s+that)?\s*[:,]?\s*", gap_before):
             return attribution.speaker, attribution.span
         break
-    introduced = _COLON_SPEAKER.search(text, sentence_start, max(sentence_start, before))
+    # A name right before the colon speaks ("... summed up by Miami Dolphins owner Stephen Ross: "),
+    # else the name that opens the clause ("Coach Maria Santos praised the defence: ").
+    introduced = _NAME_BEFORE_COLON.search(text, sentence_start, max(sentence_start, before)) or (
+        _COLON_SPEAKER.search(text, sentence_start, max(sentence_start, before))
+    )
     if introduced is not None:  # "Coach Maria Santos praised the defence: "..."
         return introduced.group("speaker"), Span(introduced.start(), introduced.end(), introduced.group(0))
     for attribution in attributions:  # a partial quotation: the attribution in the same sentence

@@ -68,6 +68,10 @@ def test_quote_ending_a_sentence_is_not_given_the_next_sentences_speaker():
         ('The air was bad. "The readings are safe now," said Dr. Anil Varma, the regional health director.',
          "Dr. Anil Varma"),
         ('The town was quiet. "Everyone here is asking," said club chairman Nils Berg.', "Nils Berg"),
+        ('According to Miami Dolphins owner Stephen Ross, "everybody won" at the meeting.', "Stephen Ross"),
+        ('The message from the NFL was best summed up by Dolphins owner Stephen Ross: "Everybody won."',
+         "Stephen Ross"),
+        ('Mayor Ana Ruiz told CNN: "We are done."', "Mayor Ana Ruiz"),  # CNN is spoken to
         ("Brenner spoke first.\n\nWestline Rail's chief executive, Oskar Lindahl, said the company would "
          'pay. "We will cover every cost," he said.', "Oskar Lindahl"),
     ],
