@@ -241,7 +241,7 @@ _PRONOUN = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b"
 _SPEAKER = rf"(?:{_NOMINAL}|{_PRONOUN}|{_NAME})"
 # "X said", "X, 45, said"; in the perfect too: "Unions have called", "the ministry has also said".
 _SPEAKER_VERB = re.compile(
-    rf"(?P<speaker>{_SPEAKER})(?:,\s+[^,\"“”]{{1,60}},)?\s+"
+    rf"(?P<speaker>{_SPEAKER})(?:,\s+(?P<appositive>[^,\"“”]{{1,60}}),)?\s+"
     rf"(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
 )
 # A name set off by commas right before the verb: "Their mother, Ingrid Lund, said". Only a name that
@@ -254,9 +254,8 @@ _APPOSITIVE_SPEAKER = re.compile(
 # owner Stephen Ross", "Westline Rail chief executive Oskar Lindahl": the person speaks, not the club).
 _BEFORE_NAME = rf"(?:(?:{_NAME}\s+(?=[a-z]))?{_DESCRIPTION}(?={_NAME_WORD}))?"
 _VERB_SPEAKER = re.compile(
-    rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+{_BEFORE_NAME}(?P<speaker>{_NOMINAL}|{_NAME})(?!\s+{_AUXILIARY})"
+    rf"(?<=[,\"”])\s*(?:{_SPEECH_VERBS})\s+{_BEFORE_NAME}(?P<speaker>{_NOMINAL}|{_NAME})\b(?!\s+{_AUXILIARY})"
 )
-_ACCORDING_TO = re.compile(rf"\b[Aa]ccording to\s+{_BEFORE_NAME}(?P<speaker>{_NOMINAL}|{_NAME})")
 # "The emergency office put the number of people evacuated at 3,200": the news form of attributing a
 # figure. Only with a counting noun, so "the company put its plant up for sale" is not an attribution.
 _PUT_FIGURE_AT = re.compile(
@@ -279,16 +278,21 @@ _PLURAL_HEAD = (
 # ("no major adverse events reported").
 _PLURAL_SPEECH_VERBS = (
     "said|say|says|told|tell|added|stated|warned|insisted|argued|claimed|confirmed|denied|conceded|"
-    "explained|urged|estimate"
+    "explained|urged|estimate|described"
 )
 _PLURAL_SOURCE_VERB = re.compile(
     rf"(?<![\w-])(?P<speaker>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_NOT_PLURAL})[A-Za-z][a-z-]+\s+)?{_PLURAL_HEAD})"
     rf"\s+(?:(?:have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_PLURAL_SPEECH_VERBS})\b"
 )
+_ACCORDING_TO = re.compile(
+    rf"\b[Aa]ccording to\s+(?:(?P<plural>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][a-z-]+\s+)?{_PLURAL_HEAD})"
+    rf"|{_BEFORE_NAME}(?P<speaker>{_NOMINAL}|{_NAME}))"
+)
 # Not a name spoken to: "He put it simply to Reuters:", "she told CNN:".
 _NAME_BEFORE_COLON = re.compile(
     rf"(?<![\w-])(?<!to )(?<!told )(?<!tells )(?<!telling )(?<!asked )(?P<speaker>{_NAME}):\s*$"
 )
+_NAME_ONLY = re.compile(_NAME)
 _COLON_SPEAKER = re.compile(rf"(?P<speaker>{_NAME})\s+[a-z][^.!?\"“”:]{{0,60}}:\s*$")
 # Capitalised words that start sentences or name things but never speak.
 _NOT_SPEAKERS = {
@@ -311,9 +315,16 @@ def extract_attributions(text: str) -> list[Attribution]:
         _PUT_FIGURE_AT,
     ):
         for match in pattern.finditer(text):
-            raw = match.group("speaker")
+            groups = match.groupdict()
+            if groups.get("plural"):  # "according to regional officials"
+                raw, plural = groups["plural"], True
+            else:
+                raw, plural = match.group("speaker"), pattern is _PLURAL_SOURCE_VERB
+            appositive = (groups.get("appositive") or "").strip()
+            if appositive and _is_nominal(raw) and _NAME_ONLY.fullmatch(appositive):
+                raw = appositive  # "In a statement, Oskar Lindahl, said": the name speaks
             # A plural source is described, not named: "Officials" opening a sentence is "officials".
-            speaker = raw[:1].lower() + raw[1:] if pattern is _PLURAL_SOURCE_VERB else _clean_speaker(raw)
+            speaker = raw[:1].lower() + raw[1:] if plural else _clean_speaker(raw)
             if speaker is None:
                 continue
             found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))

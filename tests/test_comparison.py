@@ -115,6 +115,21 @@ def test_the_facts_stage_runs_by_default_and_can_be_left_out(examples):
     assert "facts" in with_facts.to_dict() or with_facts.facts is None
 
 
+def test_the_paraphrased_example_has_the_facts_its_readme_promises(examples):
+    """examples/README.md: one altered quote, one changed number, one dropped attribution."""
+    pytest.importorskip("spacy", reason="the facts stage needs spaCy")
+    source = read_article(examples / "wire-original.txt")
+    derived = read_article(examples / "rewrite-paraphrased.txt")
+    facts = Comparer().compare(source, derived).to_dict()["facts"]
+    assert [q["status"] for q in facts["quotes"]].count("altered") == 1
+    changed = [
+        (n["source"]["text"], n["derived"]["text"]) for n in facts["numbers"] if n["status"] == "changed"
+    ]
+    assert changed == [("2,300", "3,200")]
+    dropped = [a["source"]["text"] for a in facts["attributions"] if a["status"] == "dropped"]
+    assert dropped == ["The authority said"]
+
+
 def test_verbatim_copy_needs_no_encoding(comparer):
     """Sentences with an identical counterpart are settled without the model (comparison._embed)."""
     text = "The dam gave way on Monday. Four people died. Eleven are missing."

@@ -109,6 +109,25 @@ def test_a_described_source_in_the_plural_is_a_speaker(text, speaker):
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The dam failed, according to regional officials.", "regional officials"),
+        ("In a statement, Oskar Lindahl, said the firm would pay.", "Oskar Lindahl"),  # not "a statement"
+        ("The company, Brennock Textiles, said it would move.", "Brennock Textiles"),
+        ("The mayor, a former teacher, said no.", "The mayor"),
+        ("Smith, 45, said he was tired.", "Smith"),
+    ],
+)
+def test_appositive_names_and_plural_sources_after_according_to(text, speaker):
+    assert [a.speaker for a in extract_attributions(text)] == [speaker]
+
+
+def test_a_speaker_is_never_cut_inside_a_word():
+    speakers = [a.speaker for a in extract_attributions("Oskar Lindahl, said the company would pay for it.")]
+    assert not any(s.endswith("compan") for s in speakers)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'The mayor spoke, said on Monday that "the dam will hold."',  # "said on Monday": no speaker Monday
