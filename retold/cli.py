@@ -514,6 +514,7 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
             f"waiting for another `retold index` on {db} to finish (at most {seconds / 60:.0f} min) ..."
         )
 
+    created = not os.path.exists(db)
     bars = _Bars()
     with bars.progress:
         report = Collection(db, paraphrase=paraphrase).add(paths, progress=bars, on_wait=waiting)
@@ -531,6 +532,11 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
         # Nothing was read: a typo in every path, or files with no articles. Say so with the exit code
         # too, so that a script does not carry on with an empty store.
         found = "every input was skipped" if report.skipped else "no articles found in " + " ".join(paths)
+        if created:  # this run made the store and put nothing in it: leave no empty store behind
+            for leftover in ("", "-wal", "-shm", ".lock"):
+                with contextlib.suppress(OSError):
+                    os.remove(db + leftover)
+            found += f"; {db} was not created"
         raise click.ClickException(f"nothing indexed: {found}")
 
 

@@ -188,6 +188,18 @@ def test_indexing_nothing_readable_leaves_no_empty_store_behind(tmp_path):
     assert result.exit_code == 1 and "does not exist" in result.stderr
     assert "nothing indexed: every input was skipped" in result.output
     assert not db.exists() and not (tmp_path / "new.db.lock").exists()
+    # The same when the input exists but holds no article (an empty file); a store that was there stays.
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["index", str(empty), "--db", str(db)])
+    assert result.exit_code == 1 and "was not created" in result.output
+    assert not db.exists() and not (tmp_path / "new.db.lock").exists()
+    (tmp_path / "wire.txt").write_text(
+        "The dam broke on Monday, officials said. Four people died.", encoding="utf-8"
+    )
+    assert CliRunner().invoke(cli, ["index", str(tmp_path / "wire.txt"), "--db", str(db)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["index", str(empty), "--db", str(db)]).exit_code == 1
+    assert db.exists()
 
 
 def test_progress_totals_add_up_over_a_resumed_run():
