@@ -178,9 +178,9 @@ def read_article(
             if format is None and _format_from_extension(name) is None and not _LOOKS_LIKE_OBJECT.match(text):
                 fmt = "text"  # only a guess from a leading "{" or "[": it is text after all
             else:
+                hint = "" if name == STDIN else ", or if the file is plain text, give it a .txt name"
                 raise InputError(
-                    f"{name} is not valid JSON ({json_problem(error)}); fix the JSON,"
-                    " or if the file is plain text, give it a .txt name"
+                    f"{name} is not valid JSON ({json_problem(error)}); fix the JSON{hint}"
                 ) from None
         else:
             if isinstance(data, list):
@@ -358,7 +358,9 @@ _HTML_START = re.compile(r"\s*<(?:!doctype\s+html|html|head|body|article|main|di
 
 
 # A JSON object by its shape ({"key": ... }), to tell broken JSON from text that opens with a brace.
-_LOOKS_LIKE_OBJECT = re.compile(r'\s*\{\s*"[^"\n]{1,100}"\s*:.*\}\s*$', re.S)
+# Text that opens like a JSON record ({"key": ...) or a list of them ([{...) is JSON, also when it is cut
+# off before its end: a truncated feed must be reported, not compared as prose.
+_LOOKS_LIKE_OBJECT = re.compile(r'\s*(?:\{\s*"[^"\n]{1,100}"\s*:|\[\s*\{)')
 # What may come before a page's first tag: an XML declaration, comments ("<!-- saved from url=... -->").
 _HTML_PREAMBLE = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*|<!--.*?-->\s*)*", re.S)
 

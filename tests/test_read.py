@@ -395,6 +395,20 @@ def test_html_format_guessed_from_content(tmp_path: Path) -> None:
     assert read_article(path).outlet == "Northport Ledger"
 
 
+def test_json_cut_off_before_its_end_is_reported_not_read_as_prose(tmp_path: Path) -> None:
+    cut = tmp_path / "record.download"
+    cut.write_text('{"id": "a1", "text": "The council voted on Monday to approve the', encoding="utf-8")
+    with pytest.raises(InputError, match="is not valid JSON"):
+        read_article(cut)
+    listed = tmp_path / "list.download"
+    listed.write_text('[{"text": "The council voted', encoding="utf-8")
+    with pytest.raises(InputError, match="is not valid JSON"):
+        read_article(listed)
+    prose = tmp_path / "prose.download"
+    prose.write_text("{ Editor's note } The council voted on Monday to approve the budget.", encoding="utf-8")
+    assert read_article(prose).text.startswith("{ Editor's note }")
+
+
 def test_html_without_main_text(tmp_path: Path) -> None:
     path = tmp_path / "empty.html"
     path.write_text(
