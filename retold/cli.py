@@ -483,7 +483,7 @@ class _Bars:
 )
 @fail_cleanly
 def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
-    """Add files, folders (recursively: .txt .text .md .html .htm .xhtml .json .jsonl .csv) and WARC files.
+    """Add files, folders (recursively: .txt .text .md .html .htm .xhtml .json .jsonl .ndjson .csv) and WARC files.
 
     The same article again is skipped; a changed text under a known id becomes a new version. New
     articles are compared only with their candidates (MinHash LSH, and lead embeddings with

@@ -90,7 +90,7 @@ class Comparer:
         facts: run the facts stage (quotes, entities, numbers, attributions).
         verify: let the sentence-pair cross-encoder judge the sentence pairs the feature scorer is unsure
             of (semantic path only). Off by default: it decides borderline sentence pairs better (MRPC
-            test F1 0.853 against 0.841) but links more same-topic sentences, and the verdict thresholds
+            test F1 0.853 against 0.838 in the aligner) but links more same-topic sentences, and the verdict thresholds
             are calibrated without it (with it, Clough & Stevenson F1 fell from 0.964 to 0.930: four
             independent answers judged partially derived). See docs/benchmarks.md.
     """

@@ -296,6 +296,17 @@ def infer_direction(
         return "source_first", f"the source is dated {source_date}, the derived text {derived_date}"
     if order > 0:
         return "derived_first", f"the derived text is dated {derived_date}, before the source ({source_date})"
+    direction, why = _direction_from_text(reuse, coverage, credit)
+    if source_date and derived_date:  # dated, but a tie ("2025-11-03" against 14:20 that day)
+        why = why.replace(
+            "no dates to compare", f"the dates ({source_date}, {derived_date}) do not order them", 1
+        )
+    return direction, why
+
+
+def _direction_from_text(
+    reuse: float, coverage: float, credit: tuple[Direction, str] | None
+) -> tuple[Direction, str]:
     if credit is not None:
         return credit
     if coverage >= EXPANSION_COVERAGE and 1 - reuse >= EXPANSION_ADDED:
