@@ -293,6 +293,18 @@ _NAME_BEFORE_COLON = re.compile(
     rf"(?<![\w-])(?<!to )(?<!told )(?<!tells )(?<!telling )(?<!asked )(?P<speaker>{_NAME}):\s*$"
 )
 _NAME_ONLY = re.compile(_NAME)
+# "Peter Holm of the regional council said", "Ana Ruiz of Reuters told": the person speaks, not the body
+# named after "of". Only a name of two words or more with no title in it: "Secretary of State Antony
+# Blinken said" and "Prime Minister of India Narendra Modi said" are titles, "Most of the residents" is no name.
+_TITLE_WORD = (
+    r"(?:Minister|Secretary|President|Chancellor|Governor|Director|Head|Chief|Mayor|Chairman|Chairwoman"
+    r"|Chair|Leader|Speaker|Member|Members|Commissioner|Ambassador|Bank|House|Department|Ministry)\b"
+)
+_NAME_OF_BODY = re.compile(
+    rf"(?P<speaker>(?!\S*\s*{_TITLE_WORD})(?=[A-Z][\w'’.-]*\s+[A-Z])(?:(?!{_TITLE_WORD}){_NAME_WORD}\s*){{2,4}}?)"
+    rf"\s+of\s+(?:the\s+)?(?:[A-Za-z][\w'’-]*\s+){{0,4}}?[A-Za-z][\w'’-]*\s+"
+    rf"(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
+)
 _COLON_SPEAKER = re.compile(rf"(?P<speaker>{_NAME})\s+[a-z][^.!?\"“”:]{{0,60}}:\s*$")
 # Capitalised words that start sentences or name things but never speak.
 _NOT_SPEAKERS = {
@@ -308,6 +320,7 @@ def extract_attributions(text: str) -> list[Attribution]:
     # The plural sources first: where "Experts said" also reads as a name, it is a described source.
     for pattern in (
         _PLURAL_SOURCE_VERB,
+        _NAME_OF_BODY,
         _SPEAKER_VERB,
         _APPOSITIVE_SPEAKER,
         _VERB_SPEAKER,

@@ -116,6 +116,12 @@ def test_a_described_source_in_the_plural_is_a_speaker(text, speaker):
         ("The company, Brennock Textiles, said it would move.", "Brennock Textiles"),
         ("The mayor, a former teacher, said no.", "The mayor"),
         ("Smith, 45, said he was tired.", "Smith"),
+        # The person, not the body after "of" ...
+        ("Peter Holm of the regional council said the plan would go ahead.", "Peter Holm"),
+        ("Ana Ruiz of Reuters told the meeting it was over.", "Ana Ruiz"),
+        # ... but not a title or a quantity before "of".
+        ("Most of the residents said no.", "the residents"),
+        ("Bank of England governor Andrew Bailey said rates would fall.", "Andrew Bailey"),
     ],
 )
 def test_appositive_names_and_plural_sources_after_according_to(text, speaker):
