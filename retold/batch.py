@@ -12,7 +12,6 @@ import contextlib
 import io
 import json
 import os
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,15 @@ from typing import Any
 from retold.article import Article
 from retold.comparison import Comparer, Comparison
 from retold.errors import InputError, ModelUnavailableError, RetoldError
-from retold.read import SNIFF_BYTES, json_problem, not_a_number_as_null, refuse_binary
+from retold.read import (
+    SNIFF_BYTES,
+    STDIN,
+    json_problem,
+    not_a_number_as_null,
+    printable_path,
+    refuse_binary,
+    require_piped_stdin,
+)
 
 
 @dataclass(slots=True)
@@ -42,9 +49,6 @@ def _article(value: Any, role: str, where: str) -> Article:
         raise InputError(f"{where}: {role!r} must be an object with 'text' or 'path'")
     # A 'path' is read relative to the current directory (base_dir None), as the CLI documents.
     return article_from_record(value, where=f"{where} {role}")
-
-
-STDIN = "-"
 
 
 def count_lines(path: str | os.PathLike[str]) -> int | None:
@@ -74,16 +78,18 @@ def compare_pairs(
         ModelUnavailableError: the embedding model (or the cross-encoder) is not built or installed. It
             would fail every line alike, so it stops the run, after the results already yielded.
     """
-    name = os.fspath(path)
+    name = printable_path(os.fspath(path))
     try:
-        handle: Any = sys.stdin.buffer if name == STDIN else open(path, "rb")  # noqa: SIM115 - closed below
+        handle: Any = (
+            require_piped_stdin("the pairs").buffer if os.fspath(path) == STDIN else open(path, "rb")  # noqa: SIM115 - closed below
+        )
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{name} is a directory, not a pairs file") from None
     except OSError as error:
         raise InputError(f"{name}: cannot read the pairs file ({error.strerror})") from None
-    with contextlib.nullcontext(handle) if name == STDIN else handle:
+    with contextlib.nullcontext(handle) if os.fspath(path) == STDIN else handle:
         # A UTF-16 or binary file: one error naming the file, not one per line that cannot be decoded.
         # Peeked, not read: a pipe cannot seek back. One stray NUL or control byte is that line's error.
         reader = handle if hasattr(handle, "peek") else io.BufferedReader(handle)
@@ -98,9 +104,7 @@ def compare_pairs(
         for number, raw in enumerate(reader, start=1):
             if not raw.strip():
                 continue
-            if paths_read is not None:
-                paths_read.update(_paths_named(raw))
-            result, given_id = _compare_line(raw, number, f"{name} line {number}", comparer)
+            result, given_id = _compare_line(raw, number, f"{name} line {number}", comparer, paths_read)
             if given_id:  # a line without an id (or not readable) carries its line number instead
                 key = json.dumps(result.id, sort_keys=True, default=str)
                 if key in first_line and warn is not None:
@@ -113,9 +117,10 @@ def compare_pairs(
 
 
 def _compare_line(
-    raw: bytes, number: int, where: str, comparer: Comparer
+    raw: bytes, number: int, where: str, comparer: Comparer, paths_read: set[str] | None = None
 ) -> tuple[Comparison | PairError, bool]:
-    """The line's result, and whether the line gave its own id."""
+    """The line's result, and whether the line gave its own id. ``paths_read`` collects the article
+    files the line names (its sides' 'path' fields)."""
     pair_id: Any = None
     given_id = False
     try:
@@ -131,6 +136,11 @@ def _compare_line(
             raise InputError(f"{where}: not valid JSON ({json_problem(error, line=False)})") from None
         if not isinstance(record, dict):
             raise InputError(f"{where}: expected a JSON object with 'source' and 'derived'")
+        if paths_read is not None:
+            sides = (record.get("source"), record.get("derived"))
+            paths_read.update(
+                s["path"] for s in sides if isinstance(s, dict) and isinstance(s.get("path"), str)
+            )
         given_id = "id" in record
         pair_id = record.get("id", number)
         if isinstance(pair_id, bool) or not isinstance(pair_id, str | int):
@@ -153,15 +163,3 @@ def _compare_line(
     except Exception as error:  # a bug must cost one line, not the rest of the batch
         message = f"{where}: retold failed on this pair ({type(error).__name__}: {error}); please report it"
         return PairError(pair_id if pair_id is not None else number, number, message), given_id
-
-
-def _paths_named(raw: bytes) -> list[str]:
-    """The article files a pairs line names (its sides' 'path' fields), if it can be read at all."""
-    try:
-        record = json.loads(raw)
-    except (ValueError, RecursionError):
-        return []
-    if not isinstance(record, dict):
-        return []
-    sides = (record.get("source"), record.get("derived"))
-    return [side["path"] for side in sides if isinstance(side, dict) and isinstance(side.get("path"), str)]

@@ -387,12 +387,18 @@ def _open_binary(source: str | os.PathLike[str], name: str) -> Any:
         raise InputError(f"{name} cannot be read ({error.strerror}); check its permissions") from None
 
 
-def _stdin_binary() -> Any:
+def require_piped_stdin(what: str = "an article") -> Any:
+    """``sys.stdin`` when something is piped into it; otherwise one clear error, not a wait for typing."""
     stdin = sys.stdin
     if stdin is None:
         raise InputError("- means stdin, but there is no stdin; give a file path")
     if stdin.isatty():  # reading would wait for typing: refuse instead of hanging
-        raise InputError("- means stdin, but nothing was piped in; pipe an article in or give a file path")
+        raise InputError(f"- means stdin, but nothing was piped in; pipe {what} in or give a file path")
+    return stdin
+
+
+def _stdin_binary() -> Any:
+    stdin = require_piped_stdin()
     buffer = getattr(stdin, "buffer", None)
     if buffer is not None and hasattr(buffer, "peek"):
         return buffer

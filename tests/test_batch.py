@@ -292,3 +292,19 @@ def test_a_missing_model_stops_the_run_instead_of_failing_every_line(tmp_path, m
     assert isinstance(bad, PairError) and bad.id == "bad"
     with pytest.raises(ModelUnavailableError, match="has not been built"):
         next(results)
+
+
+def test_pairs_from_a_terminal_are_refused_not_waited_for(monkeypatch):
+    import io
+    import sys
+
+    from retold.batch import compare_pairs
+    from retold.errors import InputError
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"")))
+    with pytest.raises(InputError, match="nothing was piped in; pipe the pairs in"):
+        list(compare_pairs("-", None))  # type: ignore[arg-type]
