@@ -28,6 +28,7 @@ import numpy as np
 from retold import candidates as cand
 from retold.article import Article, Boilerplate, Span
 from retold.errors import EmptyInputError, InputError, ModelUnavailableError, StoreError
+from retold.read import EXTENSION_FORMATS
 from retold.segment import has_content
 from retold.store import PairRow, Store, StoredArticle
 from retold.stories import Link, Story, direction_confidence, facts_agreement, group_stories
@@ -35,10 +36,7 @@ from retold.verdict import compare_dates
 
 # Extensions read when walking a folder; anything else in a folder is ignored (images, .DS_Store).
 # What a folder is searched for: every extension retold.read knows (EXTENSION_FORMATS), CSV and WARC.
-ARTICLE_EXTENSIONS = (
-    ".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson", ".csv", ".warc",
-    ".warc.gz",
-)  # fmt: skip
+ARTICLE_EXTENSIONS = (*EXTENSION_FORMATS, ".csv", ".warc", ".warc.gz")
 # Articles stored per transaction. Large enough that the vectorised MinHash and executemany amortise,
 # small enough that a killed run loses at most this many reads and peak memory stays low.
 BATCH_SIZE = 5000
@@ -664,15 +662,16 @@ def _read_file(path: str, pool: Executor | None = None) -> Iterator[Article | In
     from retold import read
 
     lower = path.lower()
+    records = EXTENSION_FORMATS.get(Path(lower).suffix) == "jsonl"
     try:
         read.check_path(path, stdin_hint=False)  # missing, a link loop, a FIFO or device: say so first
         if lower.endswith((".warc", ".warc.gz")):
             yield from _read_warc(path)
         elif lower.endswith(".csv"):
             yield from _read_csv(path)
-        elif lower.endswith((".jsonl", ".ndjson")) and pool is not None:
+        elif records and pool is not None:
             yield from _read_jsonl_in_parallel(path, pool)
-        elif lower.endswith((".jsonl", ".ndjson")):
+        elif records:
             yield from read.read_records(path)
         elif lower.endswith(".json"):
             with open(path, "rb") as f:
