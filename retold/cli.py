@@ -541,7 +541,9 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
 
 
 @cli.command("find")
-@click.argument("article", type=click.Path())
+@click.argument(
+    "article", type=click.Path(), callback=_not_empty("give an article file, or - for standard input")
+)
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
@@ -564,8 +566,6 @@ def find_command(article: str, db: str, fmt: str, limit: int, paraphrase: bool) 
     """
     from retold.collection import Collection
 
-    if not article.strip():
-        raise click.UsageError("ARTICLE is empty: give an article file, or - for standard input")
     collection = Collection(db, paraphrase=paraphrase)
     matches = collection.find(article, limit=limit)
     if paraphrase and (note := collection.unembedded_note()):
