@@ -494,20 +494,6 @@ def index_command(paths: tuple[str, ...], db: str, paraphrase: bool) -> None:
         retold index wires/ feeds.jsonl crawl.warc.gz --db news.db
     """
     from retold.collection import Collection
-    from retold.read import check_path
-
-    if not os.path.exists(db) and not any(os.path.isdir(p) for p in paths):
-        # Every input unreadable and no store yet: say so without leaving an empty store behind.
-        problems = []
-        for path in paths:
-            try:
-                check_path(path, stdin_hint=False) if path != "-" else None
-            except RetoldError as error:
-                problems.append(str(error))
-        if len(problems) == len(paths):
-            for problem in problems:
-                click.secho(f"skipped: {problem}", fg="yellow", err=True)
-            raise click.ClickException(f"nothing indexed: every input was skipped ({db} was not created)")
 
     def waiting(seconds: float) -> None:
         bars.progress.console.print(
