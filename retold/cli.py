@@ -182,7 +182,7 @@ def compare(
         raise click.UsageError("only one of SOURCE and DERIVED can be - (standard input)")
     from retold.read import read_article
 
-    if not output or output in ("-", "/dev/stdout"):
+    if output is None or _is_stdout(output):
         result = comparer.compare(read_article(source), read_article(derived))
         with _writing(output):
             _write_comparison(result, output_format, None)
@@ -192,6 +192,12 @@ def compare(
         with _writing(output, handle):
             _write_comparison(result, output_format, handle)
     click.echo(f"Wrote {output}", err=True)
+
+
+def _is_stdout(output: str | None) -> bool:
+    """No ``--output``, "-" or /dev/stdout: standard output (/dev/stdout may be a pipe, or a file the shell
+    opened to append, so it is written as standard output, never replaced)."""
+    return not output or output in ("-", "/dev/stdout")
 
 
 @contextmanager
@@ -212,7 +218,7 @@ def _writing(output: str | None = None, handle: TextIO | None = None) -> Iterato
     except OSError as error:
         if stream is sys.stdout:
             _discard_stdout()
-        name = "standard output" if output in (None, "-") else output
+        name = "standard output" if _is_stdout(output) else output
         raise OutputError(f"cannot write {name}: {error.strerror or error}") from None
 
 
@@ -242,7 +248,7 @@ def _output_file(
     ``output`` as a symbolic link replaces the file it points to; a device or FIFO (``/dev/stdout``)
     is written directly; so is an existing file in a folder where no temporary file can be made.
     """
-    if output in ("-", "/dev/stdout"):  # /dev/stdout may be a pipe, or a file the shell opened to append
+    if _is_stdout(output):
         yield sys.stdout
         return
     if output == "/dev/stderr":
@@ -359,7 +365,7 @@ def _compare_pairs(path: str, comparer: Any, output: str | None) -> None:
         total = count_lines(path)
     except OSError as error:
         raise InputError(f"{path}: cannot read the pairs file ({error.strerror})") from None
-    if output and output != "-":  # "-": standard output, as without --output
+    if output is not None and not _is_stdout(output):
         paths_read: set[str] = set()
         with _output_file(output, inputs=(path,), keep_partial=True, inputs_read=paths_read) as handle:
             _write_pair_results(path, comparer, total, handle, paths_read, output=output)
