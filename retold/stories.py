@@ -13,6 +13,7 @@ more than ``STORY_WINDOW_DAYS`` apart (with no dated article between them) into 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -305,8 +306,20 @@ def _forest(articles: list[str], links: list[Link], dates: dict[str, str | None]
     tree_size = dict.fromkeys(roots, 0)
     for a in articles:
         tree_size[_root_of(parent, a)] += 1
-    # The origin is the root of the largest tree; among equals the earliest dated, then the first id.
-    origin = min(roots, key=lambda r: (-tree_size[r], instant(dates.get(r)) or datetime.max, r))
+
+    # The origin is the root of the largest tree; among equals the earliest dated (as compare_dates
+    # orders dates: a bare day ties with a time on that day, it is not that day's midnight), then the
+    # dated before the undated, then the first id.
+    def earlier(a: str, b: str) -> int:
+        if tree_size[a] != tree_size[b]:
+            return tree_size[b] - tree_size[a]
+        date_a, date_b = dates.get(a), dates.get(b)
+        order = compare_dates(date_a, date_b) if date_a and date_b else 0
+        if order == 0 and bool(date_a) != bool(date_b):
+            order = -1 if date_a else 1
+        return order or (a > b) - (a < b)
+
+    origin = min(roots, key=functools.cmp_to_key(earlier))
 
     # Other roots are independent reports (or trees whose link in was a weaker, unused edge): join each
     # to the story by its strongest link to another tree, same_story links first.

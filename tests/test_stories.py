@@ -247,3 +247,14 @@ def test_a_chain_is_claimed_only_when_clearly_stronger_than_the_direct_link():
     ]
     [story] = group_stories(clear_chain)
     assert {m.id: m.parent for m in story.members}["blog"] == "paper"
+
+
+def test_a_bare_day_does_not_win_the_origin_over_a_time_on_that_day():
+    # Two independent reports of one day: the bare day "2025-11-03" is not that day's midnight, so it is
+    # no earlier than 14:20Z; the tie goes to the first id, not to the article dated only by its day.
+    links = [link("a-wire", "b-copy", "same_story", 0.0, 0.5)]
+    dates = {"a-wire": "2025-11-03T14:20:00Z", "b-copy": "2025-11-03"}
+    [story] = group_stories(links, dates)
+    assert story.origin == "a-wire"
+    [story] = group_stories([link("b-copy", "a-wire", "same_story", 0.0, 0.5)], dates)
+    assert story.origin == "a-wire"
