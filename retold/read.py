@@ -632,7 +632,14 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
     # The date from the page's markup only (meta tags, <time>, JSON-LD, the URL). By default htmldate
     # also searches the body's text and takes a year it mentions ("inspected in April 2024") as the
     # publication date, which then decides which article came first.
-    dates = {"original_date": True, "extensive_search": False, "max_date": datetime.now().date().isoformat()}
+    # With the time of day where the markup gives one (article:published_time, JSON-LD, <time>): two
+    # pages of one day (a wire at 08:00Z, its copy at 10:00Z) must not tie.
+    dates = {
+        "original_date": True,
+        "extensive_search": False,
+        "max_date": datetime.now().date().isoformat(),
+        "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+    }
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, date_extraction_params=dates
     )
@@ -653,7 +660,7 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
     text = "\n\n".join(line.strip() for line in raw_text.split("\n") if line.strip())
     metadata: dict[str, Any] = {
         "title": found.get("title"),
-        "date": _with_time_of_day(html, found.get("date")),
+        "date": _publication_date(found.get("date")),
         "outlet": found.get("sitename"),
         "url": found.get("url") or url,
         "byline": found.get("author"),
@@ -664,36 +671,15 @@ def _article_from_html(html: str, *, id: str | None, url: str | None, name: str)
     return article_from_text(text, id=id, **metadata)
 
 
-# Where pages state their publication time: meta tags (either attribute order), JSON-LD and <time>.
-# Every gap is bounded, so a page with thousands of unclosed "<meta" costs linear time, not quadratic.
-_PUBLISHED_NAMES = (
-    r"article:published_time|og:published_time|datePublished|pubdate|publishdate|publish-date|"
-    r"publication_date|sailthru\.date|parsely-pub-date|dc\.date\.issued|dcterms\.created"
-)
-_PUBLISHED_TIME = re.compile(
-    rf"<meta\b[^>]{{0,500}}?\b(?:property|name|itemprop)\s*=\s*[\"'](?:{_PUBLISHED_NAMES})[\"'][^>]{{0,500}}?\bcontent\s*=\s*[\"']([^\"'<>]{{1,80}})"
-    rf"|<meta\b[^>]{{0,500}}?\bcontent\s*=\s*[\"']([^\"'<>]{{1,80}})[\"'][^>]{{0,500}}?\b(?:property|name|itemprop)\s*=\s*[\"'](?:{_PUBLISHED_NAMES})[\"']"
-    r"|\"datePublished\"\s*:\s*\"([^\"]+)\""
-    r"|<time\b[^>]{0,500}?\bdatetime\s*=\s*[\"']([^\"'<>]{1,80})",
-    re.I,
-)
-
-
-def _with_time_of_day(html: str, day: str | None) -> str | None:
-    """trafilatura's publication day with the time the page's markup gives for that same day.
-
-    htmldate returns the day only; two pages of one day (a wire at 08:00Z, a copy at 10:00Z) would tie,
-    and a copy's record with a time would sort before the wire. Only a time stated for the day htmldate
-    chose is taken, so a "modified" or unrelated <time> never moves the date.
-    """
-    if not day or len(day) != 10:
-        return day
-    for match in itertools.islice(_PUBLISHED_TIME.finditer(html), 20):
-        raw = next(group for group in match.groups() if group is not None).strip()
-        stamp = normalize_date(raw) if "T" in raw or ":" in raw else None
-        if stamp and len(stamp) > 10 and stamp[:10] == day:
-            return stamp
-    return day
+def _publication_date(found: str | None) -> str | None:
+    """htmldate's date (asked for with the time of day) as retold writes dates: a full timestamp when the
+    page states one, else the day. htmldate gives a day it found without a time as that day's midnight
+    with no zone, which would sort a copy dated by its day before a wire published at 08:00 that day."""
+    if not found:
+        return None
+    if found.endswith("T00:00:00"):
+        return found[:10]
+    return normalize_date(found) or found[:10]
 
 
 # The parts of a page around its article: site menus, the site header, footer and sidebars.
