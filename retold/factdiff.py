@@ -695,10 +695,10 @@ _TIME_UNITS: dict[str, tuple[str, int]] = {
 } | {"century": ("months", 1200), "centuries": ("months", 1200)}
 
 
-def _duration(text: str, mention: NumberMention) -> tuple[str, float] | None:
-    """A count followed by a unit of time, in that unit's smallest measure ("two decades" -> 240
-    months); None for anything else."""
-    unit = _TIME_UNITS.get(_word_after(text, mention) or "") if mention.kind == "number" else None
+def _duration(mention: NumberMention, word_after: str | None) -> tuple[str, float] | None:
+    """A count followed by a unit of time (``word_after``), in that unit's smallest measure ("two decades"
+    -> 240 months); None for anything else."""
+    unit = _TIME_UNITS.get(word_after or "") if mention.kind == "number" else None
     return None if unit is None else (unit[0], mention.value[1] * unit[1])
 
 
@@ -759,28 +759,29 @@ def diff_numbers(
     source, derived = _split_scores(source, derived), _split_scores(derived, source)
     left_source = list(source)
     left_derived = list(derived)
-    durations = {id(m): _duration(source_text, m) for m in source} | {
-        id(m): _duration(derived_text, m) for m in derived
+    # Looked up once per mention: the passes below compare every left mention with every other, and a
+    # passage look-up scans all passages (a long pair has hundreds).
+    passage_of = {id(m): locate.aligned_passage_of("source", m.span.start) for m in source} | {
+        id(m): locate.aligned_passage_of("derived", m.span.start) for m in derived
     }
+    after = {id(m): _word_after(source_text, m) for m in source} | {
+        id(m): _word_after(derived_text, m) for m in derived
+    }
+    durations = {id(m): _duration(m, after[id(m)]) for m in (*source, *derived)}
 
     def same_value(s: NumberMention, d: NumberMention) -> bool:
         # "two decades" / "twenty years": another unit, the same span of time.
         return _compatible(s, d) or (durations[id(s)] is not None and durations[id(s)] == durations[id(d)])
 
-    def source_passage(mention: NumberMention) -> int | None:
-        return locate.aligned_passage_of("source", mention.span.start)
-
-    def derived_passage(mention: NumberMention) -> int | None:
-        return locate.aligned_passage_of("derived", mention.span.start)
+    def where(mention: NumberMention) -> int | None:
+        return passage_of[id(mention)]
 
     def match_same_values(same_passage_only: bool) -> None:
         for d in list(left_derived):
             for s in left_source:
                 if not same_value(s, d):
                     continue
-                if same_passage_only and (
-                    derived_passage(d) is None or derived_passage(d) != source_passage(s)
-                ):
+                if same_passage_only and (where(d) is None or where(d) != where(s)):
                     continue
                 findings.append(NumberFinding("unchanged", s, d))
                 left_source.remove(s)
@@ -789,17 +790,15 @@ def diff_numbers(
 
     def match_changed_values(by_unit_word_only: bool) -> None:
         for d in list(left_derived):
-            passage = derived_passage(d)
+            passage = where(d)
             if passage is None:
                 continue
-            peers_s = [s for s in left_source if s.kind == d.kind and source_passage(s) == passage]
-            peers_d = [x for x in left_derived if x.kind == d.kind and derived_passage(x) == passage]
-            unit = _word_after(derived_text, d)
+            peers_s = [s for s in left_source if s.kind == d.kind and where(s) == passage]
+            peers_d = [x for x in left_derived if x.kind == d.kind and where(x) == passage]
+            unit = after[id(d)]
             if by_unit_word_only and unit in _CONTEXT_STOPWORDS:
                 unit = None  # "46 percent of the" / "100% of the": "the" says nothing about what is counted
-            chosen = next(
-                (s for s in peers_s if unit is not None and _word_after(source_text, s) == unit), None
-            )
+            chosen = next((s for s in peers_s if unit is not None and after[id(s)] == unit), None)
             if chosen is None and not by_unit_word_only:
                 chosen = _lone_peer(d, peers_s, peers_d, source_text=source_text, derived_text=derived_text)
             if chosen is not None:
