@@ -105,7 +105,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
-def extract_quotes(text: str, *, language: str = "en") -> list[Quote]:
+def extract_quotes(
+    text: str, *, language: str = "en", attributions: list[Attribution] | None = None
+) -> list[Quote]:
     """Every direct quotation in ``text``, with its speaker where the text names one.
 
     A quotation may span sentences; one left open at the end of a paragraph and reopened at the start of
@@ -115,7 +117,8 @@ def extract_quotes(text: str, *, language: str = "en") -> list[Quote]:
     ranges = _quote_ranges(text)
     if language != "en":
         return [Quote(Span(s, e, text[s:e])) for s, e in ranges]
-    attributions = extract_attributions(text)
+    if attributions is None:  # extract_facts passes the ones it extracted: the patterns are the costly part
+        attributions = extract_attributions(text)
     quotes: list[Quote] = []
     last_named: tuple[str, Span] | None = None
     previous_end = -1
@@ -695,13 +698,14 @@ def extract_entities(text: str) -> list[EntityMention]:
 
 def extract_facts(text: str, *, language: str = "en") -> ArticleFacts:
     """Quotes, entities, numbers and attributions of one text; entities only where a pipeline exists."""
+    attributions = extract_attributions(text) if language == "en" else []
     facts = ArticleFacts(
-        quotes=extract_quotes(text, language=language),
+        quotes=extract_quotes(text, language=language, attributions=attributions),
         numbers=extract_numbers(text, language=language),
     )
     if language == "en":
         facts.entities = extract_entities(text)
-        facts.attributions = extract_attributions(text)
+        facts.attributions = attributions
     else:
         facts.notes.append(f"entities not extracted: no pipeline for language '{language}'")
         facts.notes.append(
