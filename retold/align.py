@@ -23,7 +23,13 @@ import regex
 
 from retold.article import Article, Span
 from retold.segment import INVISIBLE_CHARACTERS, Sentence
-from retold.similarity import PairScorer, SentenceFeatures, normalize, pair_features, word_edit_similarity
+from retold.similarity import (
+    PairScorer,
+    SentenceFeatures,
+    fold_token,
+    pair_features,
+    word_edit_similarity,
+)
 
 PassageLabel = Literal["verbatim", "edited", "paraphrased", "added", "dropped"]
 ALIGNED_LABELS: tuple[PassageLabel, ...] = ("verbatim", "edited", "paraphrased")
@@ -263,8 +269,8 @@ def word_diff(source_text: str, derived_text: str) -> list[tuple[str, str]]:
     """
     source_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(source_text)]
     derived_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(derived_text)]
-    source_keys = [normalize(source_text[a:b]) for a, b in source_tokens]
-    derived_keys = [normalize(derived_text[a:b]) for a, b in derived_tokens]
+    source_keys = [fold_token(source_text[a:b]) for a, b in source_tokens]
+    derived_keys = [fold_token(derived_text[a:b]) for a, b in derived_tokens]
     matcher = difflib.SequenceMatcher(a=source_keys, b=derived_keys, autojunk=False)
 
     def piece(text: str, tokens: list[tuple[int, int]], first: int, last: int) -> str:

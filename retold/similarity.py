@@ -158,6 +158,13 @@ def normalize(text: str) -> str:
     return " ".join(_TYPED_DASH.sub("-", plain.translate(_QUOTES)).casefold().split())
 
 
+def fold_token(token: str) -> str:
+    """``normalize`` for one word or punctuation token (as the word diff splits text): quotes, dashes and
+    ellipses made plain and case folded; the whole-text steps (Markdown marks, typed dashes, spaces)
+    cannot apply to a single token, and this runs for every token of every edited passage."""
+    return token.translate(_QUOTES).casefold()
+
+
 def words(text: str) -> list[str]:
     """Case-folded word tokens (any script)."""
     folded = text.casefold().translate(_INVISIBLE)
