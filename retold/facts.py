@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from retold import ner
 from retold.article import Span
+from retold.segment import TITLES
 
 NumberKind = Literal["number", "money", "percent", "date", "weekday", "time", "score"]
 EntityType = Literal["person", "organization", "place"]
@@ -217,9 +218,8 @@ _SPEECH_VERBS = (
 # A name: up to six capitalised words (titles included: "Prime Minister Mohammed Shia al-Sudani"), with
 # lower-case particles of Arabic, Dutch, Spanish... names between them. Initials such as "J." pass.
 # Abbreviated titles keep their period ("said Dr. Anil Varma" is Anil Varma's, not "Dr"'s).
-_TITLE_ABBREVIATION = (
-    r"(?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Lt|Sgt|Capt|Cmdr|Maj|Adm|Sen|Rep|Gov|Rev|Det|Insp|Supt)\."
-)
+# The titles are the segmenter's: a period after them never ends a sentence either.
+_TITLE_ABBREVIATION = rf"(?:{'|'.join(sorted(TITLES, key=len, reverse=True))})\."
 _NAME_WORD = rf"(?:{_TITLE_ABBREVIATION}|[A-Z](?:\.(?:[A-Z]\.)*|[\w'’-]*)|(?:al|el|ad|as)-[A-Z][\w'’-]*)"
 _NAME = (
     rf"(?:[Tt]he\s+)?{_NAME_WORD}(?:\s+(?:(?:al|el|bin|ibn|de|da|van|von|der|la|le|du|del|dos|di)\s+)?"

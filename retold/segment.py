@@ -168,11 +168,10 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 # Abbreviations that always precede a name: a period after them never ends a sentence.
-_TITLES = _word_set("""Mr Mrs Ms Mmes Messrs Dr Drs Gen Gens Sen Sens Rep Reps Gov Lt Col Capt Cpt Sgt Maj Adm Cmdr
+TITLES = _word_set("""Mr Mrs Ms Mmes Messrs Dr Drs Gen Gens Sen Sens Rep Reps Gov Lt Col Capt Cpt Sgt Maj Adm Cmdr
     Cmdt Prof Rev Hon Pres Supt Insp Det Cpl Pvt Brig Msgr Atty Amb Sec Secs Rt Fr""")
-# The same in Spanish, French, German, Italian and Portuguese news ("la Sra. García", "Hr. Weber",
-# "EE. UU." for the United States, whose first half is never final).
-_TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg")
+# The same in Spanish, French, German, Italian and Portuguese news ("la Sra. García", "Hr. Weber").
+TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg")
 # Months that follow a day written as an ordinal ("am 1. Juli", "den 3. Oktober", "1. januar"): the
 # period is the ordinal's, not a sentence end.
 # German and Austrian month names (the languages that write the day so and capitalise the month);
@@ -361,7 +360,7 @@ def _period_ends_sentence(text: str, sentence_start: int, period: int, next_pos:
     if word_match is None:
         return True
     word = word_match.group().lstrip(".'\u2019-")
-    if word in _TITLES or word in _NEVER_FINAL or word.lower() in _NEVER_FINAL:
+    if word in TITLES or word in _NEVER_FINAL or word.lower() in _NEVER_FINAL:
         return False
     if word == "EE" and text.startswith("UU.", next_pos):
         return False  # "EE. UU.", the United States in Spanish (EE alone may be a company ending a sentence)
