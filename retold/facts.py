@@ -242,15 +242,17 @@ _DESCRIPTION = rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*\s+){{1,4}}"
 # A word of its own: "he states" inside "the states" is no attribution.
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e)\b"
 _SPEAKER = rf"(?:{_NOMINAL}|{_PRONOUN}|{_NAME})"
+# Between a speaker and the verb: the perfect and an adverb ("has also said", "later told").
+_VERB_LEAD = r"(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?"
 # "X said", "X, 45, said"; in the perfect too: "Unions have called", "the ministry has also said".
 _SPEAKER_VERB = re.compile(
     rf"(?P<speaker>{_SPEAKER})(?:,\s+(?P<appositive>[^,\"“”]{{1,60}}),)?\s+"
-    rf"(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
+    rf"{_VERB_LEAD}(?:{_SPEECH_VERBS})\b"
 )
 # A name set off by commas right before the verb: "Their mother, Ingrid Lund, said". Only a name that
 # follows a comma: in "Talks will resume in the spring, said the mediator" the spring is no speaker.
 _APPOSITIVE_SPEAKER = re.compile(
-    rf"(?<=,\s)(?P<speaker>{_NAME}),\s+(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?"
+    rf"(?<=,\s)(?P<speaker>{_NAME}),\s+{_VERB_LEAD}"
     rf"(?:{_SPEECH_VERBS})\b"
 )
 # Before the name: a description ("club chairman"), or an organisation and a title ("Miami Dolphins
@@ -277,15 +279,15 @@ _PLURAL_HEAD = (
     r"|Organizers|Analysts|Experts|Investigators|Prosecutors|Doctors|Sources|Rescuers|Firefighters"
     r"|Protesters|Critics|Researchers|Scientists|Economists|Diplomats|Lawmakers|Activists|Villagers)\b"
 )
-# Verbs that are speech after a plural noun; "reported", "described", "called" are participles there
-# ("no major adverse events reported").
+# Verbs that are speech after a plural noun; "reported" and "called" are participles there ("no major
+# adverse events reported"), while "described" is more often speech ("Officials described the dam as").
 _PLURAL_SPEECH_VERBS = (
     "said|say|says|told|tell|added|stated|warned|insisted|argued|claimed|confirmed|denied|conceded|"
     "explained|urged|estimate|described"
 )
 _PLURAL_SOURCE_VERB = re.compile(
     rf"(?<![\w-])(?P<speaker>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_NOT_PLURAL})[A-Za-z][a-z-]+\s+)?{_PLURAL_HEAD})"
-    rf"\s+(?:(?:have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_PLURAL_SPEECH_VERBS})\b"
+    rf"\s+{_VERB_LEAD}(?:{_PLURAL_SPEECH_VERBS})\b"
 )
 _ACCORDING_TO = re.compile(
     rf"\b[Aa]ccording to\s+(?:(?P<plural>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][a-z-]+\s+)?{_PLURAL_HEAD})"
@@ -306,7 +308,7 @@ _TITLE_WORD = (
 _NAME_OF_BODY = re.compile(
     rf"(?P<speaker>(?!\S*\s*{_TITLE_WORD})(?=[A-Z][\w'’.-]*\s+[A-Z])(?:(?!{_TITLE_WORD}){_NAME_WORD}\s*){{2,4}}?)"
     rf"\s+of\s+(?:the\s+)?(?:[A-Za-z][\w'’-]*\s+){{0,4}}?[A-Za-z][\w'’-]*\s+"
-    rf"(?:(?:has|have|had)\s+)?(?:also\s+|later\s+|then\s+)?(?:{_SPEECH_VERBS})\b"
+    rf"{_VERB_LEAD}(?:{_SPEECH_VERBS})\b"
 )
 _COLON_SPEAKER = re.compile(rf"(?P<speaker>{_NAME})\s+[a-z][^.!?\"“”:]{{0,60}}:\s*$")
 # Capitalised words that start sentences or name things but never speak.
