@@ -266,12 +266,12 @@ def credited_direction(
     if in_derived and not in_source:
         return (
             "source_first",
-            f"no dates to compare; the derived text credits the source's outlet: {in_derived!r}",
+            f"the derived text credits the source's outlet: {in_derived!r}",
         )
     if in_source and not in_derived:
         return (
             "derived_first",
-            f"no dates to compare; the source credits the derived text's outlet: {in_source!r}",
+            f"the source credits the derived text's outlet: {in_source!r}",
         )
     return None
 
@@ -298,10 +298,8 @@ def infer_direction(
         return "derived_first", f"the derived text is dated {derived_date}, before the source ({source_date})"
     direction, why = _direction_from_text(reuse, coverage, credit)
     if source_date and derived_date:  # dated, but a tie ("2025-11-03" against 14:20 that day)
-        why = why.replace(
-            "no dates to compare", f"the dates ({source_date}, {derived_date}) do not order them", 1
-        )
-    return direction, why
+        return direction, f"the dates ({source_date}, {derived_date}) do not order them; {why}"
+    return direction, f"no dates to compare; {why}"
 
 
 def _direction_from_text(
@@ -312,16 +310,16 @@ def _direction_from_text(
     if coverage >= EXPANSION_COVERAGE and 1 - reuse >= EXPANSION_ADDED:
         return (
             "source_first",
-            f"no dates to compare; the derived text keeps {coverage:.0%} of the source and adds "
+            f"the derived text keeps {coverage:.0%} of the source and adds "
             f"{1 - reuse:.0%} of its own, as an expansion or update does",
         )
     if reuse >= EXPANSION_COVERAGE and 1 - coverage >= EXPANSION_ADDED:
         return (
             "unknown",
-            f"no dates to compare; the source holds {reuse:.0%} of the derived text plus {1 - coverage:.0%} "
+            f"the source holds {reuse:.0%} of the derived text plus {1 - coverage:.0%} "
             "more: the derived text is a trimmed copy, or the source an expansion of it",
         )
-    return "unknown", "no dates to compare and no containment asymmetry to tell which came first"
+    return "unknown", "no containment asymmetry tells which came first"
 
 
 def parse_date(value: str) -> tuple[datetime, int] | None:
