@@ -90,12 +90,12 @@ COPIED_WORDING_REUSE = 0.2
 # Paraphrased reuse alone is weaker evidence (independent reports of one event say the same things
 # in other words): at or above this share the derived text is taken as a rewrite of the source.
 PARAPHRASE_REUSE = 0.5
-# Below the derived thresholds, this much shared content (any label) or this document similarity
-# makes it the same story rather than unrelated.
 # Document evidence needs this many content words in the derived text: "Interest rates went up." shares
 # two of its three with any article on rates (67% containment), which the document model, fitted on
 # texts of 22 content words and more (Clough & Stevenson; the AI set's shortest has 47), reads as taken.
 MIN_DOCUMENT_CONTENT_WORDS = 15
+# Below the derived thresholds, this much shared content (any label) or this document similarity
+# makes it the same story rather than unrelated.
 SAME_STORY_REUSE = 0.1
 SAME_STORY_SIMILARITY = 0.45
 
@@ -164,14 +164,10 @@ def judge(
     ]
     by_passages = copied >= COPIED_WORDING_REUSE or paraphrased >= PARAPHRASE_REUSE
     document_probability = load_document_model(semantic).probability(document) if document else 0.0
-    by_document = (
-        document is not None
-        and document_probability >= load_document_model(semantic).threshold
-        and (
-            document.derived_content_words is None
-            or document.derived_content_words >= MIN_DOCUMENT_CONTENT_WORDS
-        )
-    )
+    above_threshold = document is not None and document_probability >= load_document_model(semantic).threshold
+    content_words = document.derived_content_words if document is not None else None
+    too_short = content_words is not None and content_words < MIN_DOCUMENT_CONTENT_WORDS
+    by_document = above_threshold and not too_short
     if document is not None:
         evidence.append(
             f"{document.containment:.0%} of the derived text's content words and "
@@ -189,16 +185,10 @@ def judge(
             )
             + f" (document-level probability of derivation {document_probability:.2f})"
         )
-    if (
-        document is not None
-        and not by_document
-        and document.derived_content_words is not None
-        and document.derived_content_words < MIN_DOCUMENT_CONTENT_WORDS
-        and document_probability >= load_document_model(semantic).threshold
-    ):
+    if above_threshold and too_short:
         evidence.append(
-            f"the derived text has {document.derived_content_words} content words: too few for the "
-            "document-level evidence to count"
+            f"the derived text has {content_words} content words: too few for the document-level evidence "
+            "to count"
         )
     if by_document and not by_passages:
         evidence.append(
