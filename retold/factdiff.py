@@ -561,8 +561,9 @@ def diff_entities(
     """
     if source_text is not None and derived_text is not None:
         texts = (source_text, derived_text)
-        source = [m for m in source if not _common_noun(m, source_text, texts)]
-        derived = [m for m in derived if not _common_noun(m, derived_text, texts)]
+        lower_words = {w for text in texts for w in re.findall(r"\w+", text) if w.islower()}  # one pass
+        source = [m for m in source if not _common_noun(m, source_text, lower_words)]
+        derived = [m for m in derived if not _common_noun(m, derived_text, lower_words)]
     mentions: list[tuple[Side, EntityMention]] = [("source", m) for m in source] + [
         ("derived", m) for m in derived
     ]
@@ -619,15 +620,15 @@ def diff_entities(
 _SENTENCE_OPENING = re.compile(r"(?:^\s*|[.!?]['\"”’)]?\s+|\n\s*|[\"“‘(]\s*)$")
 
 
-def _common_noun(mention: EntityMention, text: str, texts: tuple[str, str]) -> bool:
-    """A one-word mention opening a sentence whose lower-case form either text uses: a common noun."""
+def _common_noun(mention: EntityMention, text: str, lower_words: set[str]) -> bool:
+    """A one-word mention opening a sentence whose lower-case form either text uses (``lower_words``):
+    a common noun."""
     word = mention.span.text
     if " " in word or not word[:1].isupper() or word.isupper():
         return False
     if not _SENTENCE_OPENING.search(text[max(0, mention.span.start - 4) : mention.span.start]):
         return False
-    lower = re.compile(rf"(?<!\w){re.escape(word.lower())}(?!\w)")
-    return any(lower.search(t) for t in texts)
+    return word.lower() in lower_words
 
 
 def _written_in(text: str, names: set[str]) -> list[Span]:
