@@ -286,6 +286,20 @@ def test_terminal_without_colour_uses_diff_markers() -> None:
     assert "[-heartbroken-]" in output  # the altered quote's diff too
 
 
+def test_terminal_keeps_the_five_labels_apart_on_a_16_colour_terminal() -> None:
+    # TERM=xterm: rich maps hex colours to the nearest standard one, where verbatim and edited both
+    # became yellow and paraphrased and dropped both white.
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, force_terminal=True, color_system="standard")
+    render_terminal(make_comparison(), console)
+    legend = next(line for line in buffer.getvalue().splitlines() if "Passages:" in line)
+    codes = {
+        label: re.search(r"\x1b\[([0-9;]+)m■\u00a0" + label, legend).group(1)
+        for label in ("verbatim", "edited", "paraphrased", "added", "dropped")
+    }
+    assert len(set(codes.values())) == 5, codes
+
+
 def test_terminal_honours_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     buffer = io.StringIO()

@@ -51,6 +51,22 @@ LABEL_COLOURS: dict[str, str] = {
 DELETE_COLOUR = "#E0443E"
 INSERT_COLOUR = "#009E73"
 
+# A 16-colour terminal (TERM=xterm, the Linux console) has no hex colours: rich maps each to the nearest
+# standard one, and the palette above collapses there (verbatim and edited both become yellow,
+# paraphrased and dropped both white). The terminal view uses these named ones instead, in the same
+# order of warmth: red for the closest copy, yellow for edited, magenta for paraphrased, cyan for added,
+# grey for dropped. Red stays the word diff's deletion colour: deletions appear only in edited (yellow)
+# passages, and in altered quotes.
+STANDARD_LABEL_COLOURS: dict[str, str] = {
+    "verbatim": "red",
+    "edited": "yellow",
+    "paraphrased": "magenta",
+    "added": "cyan",
+    "dropped": "bright_black",
+}
+STANDARD_DELETE_COLOUR = "bright_red"
+STANDARD_INSERT_COLOUR = "green"
+
 # Quote statuses, most serious first: a changed quotation puts words in someone's mouth; a dropped or
 # trimmed one loses what they said; added and moved ones are new or rearranged material.
 _QUOTE_ORDER = ("altered", "trimmed", "dropped", "added", "moved", "unchanged")

@@ -22,7 +22,7 @@ from retold.render import (
     ordered_numbers,
     ordered_quotes,
 )
-from retold.render.terminal import DIRECTION_NAMES, VERDICT_COLOURS, VERDICT_NAMES
+from retold.render.terminal import DIRECTION_NAMES, VERDICT_LABELS, VERDICT_NAMES
 
 if TYPE_CHECKING:
     from retold.align import Passage
@@ -92,8 +92,8 @@ def _label_css() -> str:
             f".p-{label}, .sw-{label} {{ --c: {colour}; --soft: {_rgba(colour, SOFT_ALPHA)}; "
             f"--strong: {_rgba(colour, STRONG_ALPHA)}; }}\n"
         )
-    for label, colour in VERDICT_COLOURS.items():
-        rules.append(f".verdict-{label} {{ --c: {colour}; }}\n")
+    for verdict, label in VERDICT_LABELS.items():
+        rules.append(f".verdict-{verdict} {{ --c: {LABEL_COLOURS[label]}; }}\n")
     return "".join(rules)
 
 

@@ -8,9 +8,11 @@ under ``NO_COLOR``.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich import box
+from rich.color import ColorSystem
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -21,6 +23,9 @@ from retold.render import (
     INSERT_COLOUR,
     LABEL_COLOURS,
     PASSAGE_LABELS,
+    STANDARD_DELETE_COLOUR,
+    STANDARD_INSERT_COLOUR,
+    STANDARD_LABEL_COLOURS,
     anchor_before,
     facts_of,
     ordered_numbers,
@@ -38,11 +43,12 @@ VERDICT_NAMES = {
     "same_story": "Same story, independent report",
     "unrelated": "Unrelated",
 }
-VERDICT_COLOURS = {
-    "wholly_derived": LABEL_COLOURS["verbatim"],
-    "partially_derived": LABEL_COLOURS["edited"],
-    "same_story": LABEL_COLOURS["added"],
-    "unrelated": LABEL_COLOURS["dropped"],
+# Each verdict borrows the colour of the passage label it is closest to.
+VERDICT_LABELS = {
+    "wholly_derived": "verbatim",
+    "partially_derived": "edited",
+    "same_story": "added",
+    "unrelated": "dropped",
 }
 DIRECTION_NAMES = {
     "source_first": "the source came first",
@@ -55,18 +61,43 @@ DIRECTION_NAMES = {
 SIDE_BY_SIDE_MIN_WIDTH = 90
 
 
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The colours of one console: the shared hex palette, or named colours on a 16-colour terminal
+    (where the hex ones collapse); ``plain`` when the console shows no colour at all, so the word diff
+    is spelled out with markers instead."""
+
+    labels: dict[str, str]
+    delete: str
+    insert: str
+    plain: bool
+
+    @classmethod
+    def of(cls, console: Console) -> Palette:
+        plain = console.no_color or console.color_system is None
+        if console.color_system in (ColorSystem.STANDARD, ColorSystem.WINDOWS):
+            return cls(STANDARD_LABEL_COLOURS, STANDARD_DELETE_COLOUR, STANDARD_INSERT_COLOUR, plain)
+        return cls(LABEL_COLOURS, DELETE_COLOUR, INSERT_COLOUR, plain)
+
+    def label(self, label: str) -> str:
+        return self.labels.get(label, "")
+
+    def verdict(self, label: str) -> str:
+        return self.label(VERDICT_LABELS.get(label, ""))
+
+
 def render_terminal(comparison: Comparison, console: Console) -> None:
     """Print the comparison: verdict on top, passages side by side, then facts (altered quotes first)."""
-    plain = console.no_color or console.color_system is None
+    palette = Palette.of(console)
     facts = facts_of(comparison)
-    console.print(_verdict_panel(comparison, facts))
-    console.print(_legend(comparison.passages))
+    console.print(_verdict_panel(comparison, facts, palette))
+    console.print(_legend(comparison.passages, palette))
     if console.width >= SIDE_BY_SIDE_MIN_WIDTH:
-        console.print(_passage_table(comparison, plain))
+        console.print(_passage_table(comparison, palette))
     else:
-        console.print(_passage_stack(comparison, plain))
+        console.print(_passage_stack(comparison, palette))
     if facts is not None:
-        console.print(_facts_panel(facts, plain))
+        console.print(_facts_panel(facts, palette))
 
 
 # ---- verdict --------------------------------------------------------------------------------------
@@ -82,9 +113,9 @@ def _describe(article: Article, fallback: str) -> str:
     return " · ".join(parts)
 
 
-def _verdict_panel(comparison: Comparison, facts: dict[str, Any] | None) -> Panel:
+def _verdict_panel(comparison: Comparison, facts: dict[str, Any] | None, palette: Palette) -> Panel:
     verdict = comparison.verdict
-    colour = VERDICT_COLOURS.get(verdict.label, "")
+    colour = palette.verdict(verdict.label)
     lines: list[Text] = [
         Text.assemble(
             (VERDICT_NAMES.get(verdict.label, verdict.label), f"bold {colour}"), f"  ({verdict.label})"
@@ -93,11 +124,11 @@ def _verdict_panel(comparison: Comparison, facts: dict[str, Any] | None) -> Pane
             ("Reuse ", "bold"),
             _percent(verdict.reuse),
             " of the derived text: ",
-            (f"verbatim {_percent(verdict.reuse_verbatim)}", LABEL_COLOURS["verbatim"]),
+            (f"verbatim {_percent(verdict.reuse_verbatim)}", palette.label("verbatim")),
             " · ",
-            (f"edited {_percent(verdict.reuse_edited)}", LABEL_COLOURS["edited"]),
+            (f"edited {_percent(verdict.reuse_edited)}", palette.label("edited")),
             " · ",
-            (f"paraphrased {_percent(verdict.reuse_paraphrased)}", LABEL_COLOURS["paraphrased"]),
+            (f"paraphrased {_percent(verdict.reuse_paraphrased)}", palette.label("paraphrased")),
         ),
         Text.assemble(("Coverage ", "bold"), _percent(verdict.coverage), " of the source reappears"),
         Text.assemble(("Direction ", "bold"), DIRECTION_NAMES.get(verdict.direction, verdict.direction)),
@@ -108,7 +139,7 @@ def _verdict_panel(comparison: Comparison, facts: dict[str, Any] | None) -> Pane
     if altered:
         noun = "quotation was" if len(altered) == 1 else "quotations were"
         lines.append(
-            Text(f"! {len(altered)} {noun} altered (see Facts below)", style=f"bold {DELETE_COLOUR}")
+            Text(f"! {len(altered)} {noun} altered (see Facts below)", style=f"bold {palette.delete}")
         )
     for sentence in verdict.evidence:
         lines.append(Text(f"• {sentence}"))
@@ -123,14 +154,14 @@ def _verdict_panel(comparison: Comparison, facts: dict[str, Any] | None) -> Pane
     return Panel(Group(*lines), title="retold verdict", title_align="left", border_style=colour or "none")
 
 
-def _legend(passages: list[Passage]) -> Text:
+def _legend(passages: list[Passage], palette: Palette) -> Text:
     counts: Counter[str] = Counter(p.label for p in passages)
     legend = Text("Passages: ")
     for i, label in enumerate(PASSAGE_LABELS):
         if i:
             legend.append("  ")
         # Non-breaking spaces keep each swatch, label and count together when the legend wraps.
-        legend.append(f"■\u00a0{label}\u00a0{counts.get(label, 0)}", style=LABEL_COLOURS[label])
+        legend.append(f"■\u00a0{label}\u00a0{counts.get(label, 0)}", style=palette.label(label))
     return legend
 
 
@@ -162,17 +193,17 @@ def reading_order(passages: list[Passage]) -> list[Passage]:
     return ordered
 
 
-def _side_texts(passage: Passage, plain: bool) -> tuple[Text, Text]:
-    colour = LABEL_COLOURS.get(passage.label, "")
+def _side_texts(passage: Passage, palette: Palette) -> tuple[Text, Text]:
+    colour = palette.label(passage.label)
     if passage.label == "edited" and passage.diff:
-        return _diff_texts(passage.diff, colour, plain)
+        return _diff_texts(passage.diff, colour, palette)
     source = Text(" ".join(s.text.strip() for s in passage.source), style=colour)
     derived = Text(" ".join(s.text.strip() for s in passage.derived), style=colour)
     return source, derived
 
 
 def _diff_texts(
-    diff: list[tuple[str, str]] | list[dict[str, str]], colour: str, plain: bool
+    diff: list[tuple[str, str]] | list[dict[str, str]], colour: str, palette: Palette
 ) -> tuple[Text, Text]:
     """The source side with deletions struck in red, the derived side with insertions in green."""
     source, derived = Text(style=colour), Text(style=colour)
@@ -181,9 +212,9 @@ def _diff_texts(
             source.append(piece)
             derived.append(piece)
         elif op == "delete":
-            source.append(f"[-{piece}-]" if plain else piece, style=f"strike {DELETE_COLOUR}")
+            source.append(f"[-{piece}-]" if palette.plain else piece, style=f"strike {palette.delete}")
         elif op == "insert":
-            derived.append(f"{{+{piece}+}}" if plain else piece, style=f"bold {INSERT_COLOUR}")
+            derived.append(f"{{+{piece}+}}" if palette.plain else piece, style=f"bold {palette.insert}")
     return source, derived
 
 
@@ -197,13 +228,11 @@ def _score(passage: Passage) -> str:
     return f"{passage.score:.2f}" if passage.source and passage.derived else ""
 
 
-def _label_cell(passage: Passage) -> Text:
-    return Text.assemble(
-        (passage.label, f"bold {LABEL_COLOURS.get(passage.label, '')}"), f"\n{_score(passage)}"
-    )
+def _label_cell(passage: Passage, palette: Palette) -> Text:
+    return Text.assemble((passage.label, f"bold {palette.label(passage.label)}"), f"\n{_score(passage)}")
 
 
-def _passage_table(comparison: Comparison, plain: bool) -> Table:
+def _passage_table(comparison: Comparison, palette: Palette) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False, padding=(0, 1))
     table.add_column("#", justify="right", no_wrap=True, style="dim")
     table.add_column("label", no_wrap=True)
@@ -211,16 +240,16 @@ def _passage_table(comparison: Comparison, plain: bool) -> Table:
     table.add_column(Text(f"source: {_describe(comparison.source, 'source')}"), ratio=1, overflow="fold")
     table.add_column(Text(f"derived: {_describe(comparison.derived, 'derived')}"), ratio=1, overflow="fold")
     for passage in reading_order(comparison.passages):
-        source, derived = _side_texts(passage, plain)
-        table.add_row(str(passage.id), _label_cell(passage), source, derived, end_section=True)
+        source, derived = _side_texts(passage, palette)
+        table.add_row(str(passage.id), _label_cell(passage, palette), source, derived, end_section=True)
     return table
 
 
-def _passage_stack(comparison: Comparison, plain: bool) -> Group:
+def _passage_stack(comparison: Comparison, palette: Palette) -> Group:
     rows: list[Text] = []
     for passage in reading_order(comparison.passages):
-        source, derived = _side_texts(passage, plain)
-        colour = LABEL_COLOURS.get(passage.label, "")
+        source, derived = _side_texts(passage, palette)
+        colour = palette.label(passage.label)
         rows.append(
             Text.assemble((f"#{passage.id} {passage.label}", f"bold {colour}"), f" {_score(passage)}")
         )
@@ -234,7 +263,7 @@ def _passage_stack(comparison: Comparison, plain: bool) -> Group:
 # ---- facts ----------------------------------------------------------------------------------------
 
 
-def _facts_panel(facts: dict[str, Any], plain: bool) -> Panel:
+def _facts_panel(facts: dict[str, Any], palette: Palette) -> Panel:
     lines: list[Text] = []
     quotes = ordered_quotes(facts)
     changed_quotes = [q for q in quotes if q.get("status") != "unchanged"]
@@ -243,7 +272,7 @@ def _facts_panel(facts: dict[str, Any], plain: bool) -> Panel:
             Text(f"Quotes: {len(quotes)}, {len(quotes) - len(changed_quotes)} unchanged", style="bold")
         )
     for quote in changed_quotes:
-        lines.append(_quote_line(quote, plain))
+        lines.append(_quote_line(quote, palette))
     numbers = [n for n in ordered_numbers(facts) if n.get("status") != "unchanged"]
     if numbers:
         lines.append(Text("Numbers", style="bold"))
@@ -268,15 +297,15 @@ def _facts_panel(facts: dict[str, Any], plain: bool) -> Panel:
     return Panel(Group(*lines), title="Facts", title_align="left")
 
 
-def _quote_line(quote: dict[str, Any], plain: bool) -> Text:
+def _quote_line(quote: dict[str, Any], palette: Palette) -> Text:
     status = str(quote.get("status"))
     serious = status in ("altered", "trimmed", "dropped")
     line = Text.assemble(
-        (f"  {status.upper()} ", f"bold {DELETE_COLOUR}" if serious else "bold"),
+        (f"  {status.upper()} ", f"bold {palette.delete}" if serious else "bold"),
         (f"{quote.get('speaker')}: " if quote.get("speaker") else "", "italic"),
     )
     if status == "altered" and quote.get("diff"):
-        source, derived = _diff_texts(quote["diff"], "", plain)
+        source, derived = _diff_texts(quote["diff"], "", palette)
         line.append_text(Text.assemble("“", source, "” → “", derived, "”"))
         if quote.get("source_speaker"):
             line.append(f" (the source gives it to {quote['source_speaker']})", style="italic")
