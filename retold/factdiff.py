@@ -31,6 +31,7 @@ from retold.facts import (
     NumberMention,
     Quote,
     extract_facts,
+    is_nominal,
     is_pronoun,
     read_entities_ahead,
 )
@@ -294,7 +295,7 @@ def _speaker_key(speaker: str | None) -> str | None:
     """The last word of a name ('Ruiz' for 'Mayor Ana Ruiz'), skeletonised; a description as written."""
     if speaker is None:
         return None
-    if speaker[:1].islower() or speaker.split()[0] in ("The", "A", "An", "One", "Another"):
+    if is_nominal(speaker):
         return " ".join(speaker.lower().split()[1:]) or speaker.lower()
     tokens = _name_tokens(speaker)
     return tokens[-1] if tokens else speaker.lower()
@@ -861,6 +862,21 @@ def _attributions_kept_with_quotes(
     return kept
 
 
+def _refers_back(description: Attribution, name: str, facts: ArticleFacts) -> bool:
+    """Whether ``description`` ("the agency said") names again, as a definite description, the ``name``
+    its own text named before ("The Harbour Board said ... The agency said"): the other version's
+    "The Harbour Board said" is then the same source, not a changed one. Only "the" + a common noun
+    refers back; "a spokesman" or "officials" may be someone new."""
+    words = description.speaker.split()
+    if len(words) < 2 or words[0].lower() != "the" or not words[1][:1].islower():
+        return False
+    if is_pronoun(name) or is_nominal(name):
+        return False
+    earlier = [a.speaker for a in facts.attributions if a.span.start < description.span.start]
+    earlier += [e.span.text for e in facts.entities if e.span.start < description.span.start]
+    return any(_same_speaker(named, name) for named in earlier)
+
+
 def diff_attributions(
     source: ArticleFacts,
     derived: ArticleFacts,
@@ -888,7 +904,16 @@ def diff_attributions(
         left = list(in_derived)
         unpaired_source = []
         for s in in_source:  # the same speaker first, then one that may be the same (a pronoun)
-            same = next((d for d in left if _same_speaker(s.speaker, d.speaker)), None)
+            same = next(
+                (
+                    d
+                    for d in left
+                    if _same_speaker(s.speaker, d.speaker)
+                    or _refers_back(s, d.speaker, source)
+                    or _refers_back(d, s.speaker, derived)
+                ),
+                None,
+            )
             if same is None:
                 same = next((d for d in left if _same_speaker(s.speaker, d.speaker) is None), None)
             if same is not None:

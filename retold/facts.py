@@ -141,7 +141,7 @@ def extract_quotes(
             found = resolved
         speaker, speaker_span = found if found is not None else (None, None)
         quotes.append(Quote(Span(start, end, text[start:end]), speaker, speaker_span, attribution))
-        if found is not None and not _is_nominal(found[0]):
+        if found is not None and not is_nominal(found[0]):
             last_named = found
         previous_end, previous_speaker, previous_attribution = end, found, attribution
     return quotes
@@ -339,7 +339,7 @@ def extract_attributions(text: str) -> list[Attribution]:
             else:
                 raw, plural = match.group("speaker"), pattern is _PLURAL_SOURCE_VERB
             appositive = (groups.get("appositive") or "").strip()
-            if appositive and _is_nominal(raw) and _NAME_ONLY.fullmatch(appositive):
+            if appositive and is_nominal(raw) and _NAME_ONLY.fullmatch(appositive):
                 raw = appositive  # "In a statement, Oskar Lindahl, said": the name speaks
             # A plural source is described, not named: "Officials" opening a sentence is "officials".
             speaker = raw[:1].lower() + raw[1:] if plural else _clean_speaker(raw)
@@ -371,7 +371,8 @@ def is_pronoun(speaker: str) -> bool:
     return speaker.lower() in ("he", "she", "they", "we")
 
 
-def _is_nominal(speaker: str) -> bool:
+def is_nominal(speaker: str) -> bool:
+    """Whether a speaker is a description ("a spokesman", "The agency", "officials"), not a name."""
     return speaker[:1].islower() or speaker.split()[0] in ("The", "A", "An", "One", "Another")
 
 
@@ -431,7 +432,7 @@ def _nearest_named_before(
 ) -> tuple[str, Span] | None:
     """The nearest named (not pronoun, not described) speaker before ``position``."""
     for attribution in reversed(attributions):
-        named = not is_pronoun(attribution.speaker) and not _is_nominal(attribution.speaker)
+        named = not is_pronoun(attribution.speaker) and not is_nominal(attribution.speaker)
         if attribution.span.end <= position and named:
             return attribution.speaker, attribution.span
     return last_named

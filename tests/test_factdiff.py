@@ -231,6 +231,25 @@ def test_a_reworded_attribution_to_the_same_speaker_is_unchanged(source, derived
     assert [a.status for a in attributions] == ["unchanged"]
 
 
+@pytest.mark.parametrize(
+    ("named_before", "expected"),
+    [
+        # "The agency" names again the board the source named before: the rewrite's name is the same
+        # source, not a changed one.
+        ("The Harbour Board said repairs would cost about 40,000 pounds. ", "unchanged"),
+        # Nothing named before: which agency is not known, and the rewrite's board may be another.
+        ("", "changed"),
+    ],
+)
+def test_a_definite_description_that_names_an_earlier_source_again(named_before, expected):
+    source = f"{named_before}The agency said the work would start next month."
+    derived = f"{named_before}The Harbour Board said the work would start next month."
+    findings = [a for a in _diff(source, derived).attributions if a.source.span.text == "The agency said"]
+    assert [a.status for a in findings] == [expected]
+    reverse = [a for a in _diff(derived, source).attributions if a.derived.span.text == "The agency said"]
+    assert [a.status for a in reverse] == [expected]
+
+
 def test_an_attribution_that_follows_its_merged_quotation_into_the_next_passage_is_unchanged():
     # The review's p10: '"A," she said. "B."' became '"A. B," she said.'; the aligner pairs sentence
     # with sentence, so "she said" left the first passage and arrived in the second.
