@@ -116,18 +116,31 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
         self.path = Path(path)
+        if self.path.is_symlink() and not self.path.exists():
+            try:
+                self.path.resolve(strict=True)
+            except RuntimeError:
+                raise StoreError(f"{self.path} is a symbolic-link loop; give --db a file name") from None
+            except OSError:
+                pass  # a link to a file not made yet: SQLite creates it
         if not create and not self.path.exists():
             raise StoreError(
                 f"{self.path} does not exist; build it first with `retold index FILES --db {self.path}`"
             )
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder; give --db a file name such as retold.db")
-        folder = self.path.absolute().parent
+        if self.path.exists() and not self.path.is_file():
+            # A named pipe or a device: SQLite (and the header check) would wait on it for ever.
+            raise StoreError(f"{self.path} is not a regular file; give --db a file name such as retold.db")
+        # The folder that holds the file itself, through any symbolic link: SQLite writes its journal
+        # (the -wal and -shm files) next to the real file, so that folder is the one that must be writable.
+        real = self.path.resolve()
+        folder = real.parent
         if not folder.is_dir():
             raise StoreError(f"{self.path}: the folder {folder} does not exist; create it first")
         self.create = create
         # A store we may not write is still readable; index refuses it with a sentence, not a traceback.
-        writable = os.access(folder, os.W_OK) and (not self.path.exists() or os.access(self.path, os.W_OK))
+        writable = os.access(folder, os.W_OK) and (not real.exists() or os.access(real, os.W_OK))
         if create and not writable:
             what = (
                 "is read-only"
@@ -188,8 +201,16 @@ class Store:
             self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError:
             # A WAL store in a folder we cannot write has no shared-memory file to read through; read
-            # the file as it is (nobody can be writing it: we could not either).
+            # the file as it is (nobody can be writing it: we could not either). Unless its -wal file
+            # still holds changes (a run that was killed): reading around them would answer from an
+            # older store without a word.
             self.db.close()
+            wal = self.path.resolve().with_name(self.path.resolve().name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreError(
+                    f"{self.path}: {wal.name} holds changes that cannot be read in a read-only folder; "
+                    "copy the store and its -wal file to a folder you can write and read the copy"
+                ) from None
             self.db = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
 
     def _check_header(self) -> None:
@@ -281,7 +302,10 @@ class Store:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite ends the transaction itself on some errors (a full disk, SQLITE_FULL): a ROLLBACK
+            # then fails with "no transaction is active" and would hide the error that matters.
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
@@ -297,7 +321,14 @@ class Store:
         # Next to the file itself, so that two names for one store (a symbolic link) share one lock.
         real = self.path.resolve()
         lock_path = real.with_name(real.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            # 0o666 (less the umask): a shared store's lock must stay usable by its other writers.
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise StoreError(
+                f"{self.path}: its lock file {lock_path} cannot be opened ({error.strerror}); "
+                "remove it or give --db a store you can write"
+            ) from None
         try:
             deadline = time.monotonic() + timeout
             told = False

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -219,6 +223,74 @@ def test_a_store_that_cannot_be_written_is_read_and_not_indexed(tmp_path, monkey
         Store(tmp_path / "new.db")
     with Store(path, create=False) as store:
         assert store.read_only and store.count() == 1
+
+
+def test_a_pipe_or_a_symbolic_link_loop_as_the_store_is_refused_not_waited_on(tmp_path):
+    pipe = tmp_path / "fifo.db"
+    os.mkfifo(pipe)
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop)
+    for create in (True, False):
+        with pytest.raises(StoreError, match=r"fifo\.db is not a regular file"):
+            Store(pipe, create=create)
+        with pytest.raises(StoreError, match=r"loop\.db is a symbolic-link loop"):
+            Store(loop, create=create)
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_sentence(tmp_path):
+    path = tmp_path / "c.db"
+    (tmp_path / "c.db.lock").mkdir()
+    with (
+        Store(path) as store,
+        pytest.raises(StoreError, match=r"its lock file .*c\.db\.lock cannot be opened \(Is a directory\)"),
+        store.writer_lock(),
+    ):
+        pass
+
+
+def test_an_error_after_sqlite_ended_the_transaction_itself_is_not_hidden(tmp_path):
+    # SQLITE_FULL rolls the transaction back inside SQLite; a second ROLLBACK failed with "no
+    # transaction is active" and the user read that instead of "database or disk is full".
+    with (
+        Store(tmp_path / "c.db") as store,
+        pytest.raises(sqlite3.OperationalError, match="disk is full"),
+        store.transaction() as db,
+    ):
+        db.execute("ROLLBACK")
+        raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_a_read_only_folder_whose_wal_holds_changes_is_refused_not_read_around(tmp_path):
+    # A killed `retold index` leaves its last transactions in the -wal file. In a folder we cannot
+    # write, SQLite cannot read through the WAL; the store file alone is an older store.
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        insert(store, [row(1, "a", "the dam at Kessel Lake was breached")])
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("UPDATE articles SET title='changed'")
+    writer.commit()
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    shutil.copy(path, folder / "c.db")
+    shutil.copy(tmp_path / "c.db-wal", folder / "c.db-wal")  # the -shm file stays behind, as after a kill
+    writer.close()
+    assert (folder / "c.db-wal").stat().st_size > 0
+    folder.chmod(0o555)
+    code = (
+        "import sys; from retold.store import Store; from retold.errors import StoreError\n"
+        "try:\n    Store(sys.argv[1], create=False)\nexcept StoreError as e:\n    print(e)"
+    )
+    command = [sys.executable, "-c", code, str(folder / "c.db")]
+    if os.geteuid() == 0:  # root writes anywhere; drop the capabilities that let it
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
+    finally:
+        folder.chmod(0o755)
+    assert "c.db-wal holds changes that cannot be read in a read-only folder" in result.stdout
 
 
 def test_two_names_for_one_store_share_its_writer_lock(tmp_path):
