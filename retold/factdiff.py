@@ -646,11 +646,16 @@ def _written_in(text: str, names: set[str]) -> list[Span]:
 
 
 def _compatible(a: NumberMention, b: NumberMention) -> bool:
-    """Same kind and no field that disagrees (a date without a year matches the same date with one)."""
+    """Same kind and no field that disagrees (a date without a year matches the same date with one).
+
+    Two dates must also have a field both give: "2025" and "September" share none, and matching them
+    as one date hid a changed year in "open in 2025, the company said in September" (2025 -> 2027)."""
     if a.kind != b.kind or len(a.value) != len(b.value):
         return False
     if a.kind == "date":
-        return all(x is None or y is None or x == y for x, y in zip(a.value[1:4], b.value[1:4], strict=True))
+        fields = list(zip(a.value[1:4], b.value[1:4], strict=True))
+        both = [(x, y) for x, y in fields if x is not None and y is not None]
+        return bool(both) and all(x == y for x, y in both)
     return a.value == b.value
 
 

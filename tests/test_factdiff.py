@@ -139,6 +139,17 @@ def test_a_changed_vote_is_one_change():
     ]
 
 
+def test_a_changed_year_beside_a_month_is_changed():
+    # The review's y4: a year and a month share no field, so "2025" matched "September" as the same date
+    # and the changed year was never reported.
+    source = "The plant will open in 2025, the company said in September."
+    numbers = _diff(source, source.replace("2025", "2027")).numbers
+    assert [(n.status, n.source.span.text, n.derived.span.text) for n in numbers] == [
+        ("changed", "2025", "2027"),
+        ("unchanged", "September", "September"),
+    ]
+
+
 def test_a_record_given_as_two_counts_is_the_same_figures():
     # The AI-rephrased set's g204: "fell to 18-25 away from home" / "losing 18 out of 25 away games".
     source = "New York fell to 18-25 away from home after dropping a 5-0 decision, officials said."
