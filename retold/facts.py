@@ -346,6 +346,10 @@ def extract_attributions(text: str) -> list[Attribution]:
             if speaker is None:
                 continue
             found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))
+    # Words inside quotation marks are what was said, not who said it: the review's '"The people have
+    # asked us to govern ...," party leader Helena Marsh told' made "The people" the speaker.
+    quoted = _quote_ranges(text)
+    found = [a for a in found if not any(start <= a.span.start < end for start, end in quoted)]
     found.sort(key=lambda a: (a.span.start, -a.span.end))
     kept: list[Attribution] = []
     for attribution in found:  # overlapping matches: keep the first, longest

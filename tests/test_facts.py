@@ -113,6 +113,16 @@ def test_the_speaker_of_an_attribution(text, speaker):
     assert [a.speaker for a in extract_attributions(text)] == [speaker]
 
 
+def test_words_inside_a_quotation_are_never_an_attribution():
+    # The review's inq: the quotation's opening words "The people have asked" were its speaker.
+    text = (
+        '"The people have asked us to govern for everyone, and that is what we will do," party leader '
+        "Helena Marsh told supporters."
+    )
+    assert [a.speaker for a in extract_attributions(text)] == ["Helena Marsh"]
+    assert [q.speaker for q in extract_quotes(text)] == ["Helena Marsh"]
+
+
 def test_a_speaker_is_never_cut_inside_a_word():
     speakers = [a.speaker for a in extract_attributions("Oskar Lindahl, said the company would pay for it.")]
     assert not any(s.endswith("compan") for s in speakers)
