@@ -107,13 +107,19 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def extract_quotes(
-    text: str, *, language: str = "en", attributions: list[Attribution] | None = None
+    text: str,
+    *,
+    language: str = "en",
+    attributions: list[Attribution] | None = None,
+    entities: list[EntityMention] | None = None,
 ) -> list[Quote]:
     """Every direct quotation in ``text``, with its speaker where the text names one.
 
     A quotation may span sentences; one left open at the end of a paragraph and reopened at the start of
     the next (the newspaper convention for long quotes) is one quotation. Spans cover the words between
-    the marks. Speakers are found with English rules only; elsewhere they are ``None``.
+    the marks. Speakers are found with English rules only; elsewhere they are ``None``. With ``entities``
+    (the text's), "he said" / "she said" may also stand for a person named after the last named speaker
+    ("Manager Petra Lindqvist was less impressed. "...," she said.").
     """
     ranges = _quote_ranges(text)
     if language != "en":
@@ -126,6 +132,7 @@ def extract_quotes(
     previous_speaker: tuple[str, Span] | None = None
     previous_attribution: Span | None = None
     attribution_starts = {a.span.start for a in attributions}
+    persons = [e for e in entities or [] if e.type == "person" and not _inside(e.span.start, ranges)]
     for start, end in ranges:
         found = _speaker_for(text, start, end, attributions)
         attribution = found[1] if found is not None and found[1].start in attribution_starts else None
@@ -138,6 +145,8 @@ def extract_quotes(
             found, attribution = previous_speaker, previous_attribution
         if found is not None and is_pronoun(found[0]):
             resolved = _nearest_named_before(text, found[1].start, attributions, last_named)
+            if found[0].lower() in ("he", "she") and persons:
+                resolved = _person_named_since(text, found[1].start, resolved, persons)
             found = resolved
         speaker, speaker_span = found if found is not None else (None, None)
         quotes.append(Quote(Span(start, end, text[start:end]), speaker, speaker_span, attribution))
@@ -145,6 +154,10 @@ def extract_quotes(
             last_named = found
         previous_end, previous_speaker, previous_attribution = end, found, attribution
     return quotes
+
+
+def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in ranges)
 
 
 def _quote_ranges(text: str) -> list[tuple[int, int]]:
@@ -349,7 +362,7 @@ def extract_attributions(text: str) -> list[Attribution]:
     # Words inside quotation marks are what was said, not who said it: the review's '"The people have
     # asked us to govern ...," party leader Helena Marsh told' made "The people" the speaker.
     quoted = _quote_ranges(text)
-    found = [a for a in found if not any(start <= a.span.start < end for start, end in quoted)]
+    found = [a for a in found if not _inside(a.span.start, quoted)]
     found.sort(key=lambda a: (a.span.start, -a.span.end))
     kept: list[Attribution] = []
     for attribution in found:  # overlapping matches: keep the first, longest
@@ -440,6 +453,41 @@ def _nearest_named_before(
         if attribution.span.end <= position and named:
             return attribution.speaker, attribution.span
     return last_named
+
+
+def _person_named_since(
+    text: str, position: int, named: tuple[str, Span] | None, persons: list[EntityMention]
+) -> tuple[str, Span] | None:
+    """The person a "he said" / "she said" at ``position`` stands for when a sentence after the named
+    speaker's (``named``) and before the pronoun's names one: "Rovers manager Sean Doyle said. ...
+    Athletic manager Petra Lindqvist was less impressed. "We gave away two soft goals," she said." is
+    Lindqvist's, not Doyle's. Only the sentences of the pronoun's paragraph and the one sentence before
+    it; the pronoun's own sentence is left out ('Asked about Doyle, "He was great," she said' is not
+    Doyle's). Two people in that sentence: unknown, not a guess. Else ``named``, as before."""
+    from retold.segment import sentence_ranges
+
+    sentences = sentence_ranges(text)
+    own = next((i for i, (a, b) in enumerate(sentences) if a <= position < b), None)
+    if own is None or own == 0:
+        return named
+    paragraph_start = next(a for a, b in _paragraphs(text) if a <= position <= b)
+    window_start = min(sentences[own - 1][0], paragraph_start)
+    if named is not None:  # past the sentence of the named speaker: in it, other names are what was said about
+        window_start = max(window_start, next((b for a, b in sentences if a <= named[1].start < b), 0))
+    window_end = sentences[own][0]
+    before = [p for p in persons if window_start <= p.span.start and p.span.end <= window_end]
+    if not before:
+        return named
+    nearest = before[-1]
+    sentence = next((a, b) for a, b in sentences if a <= nearest.span.start < b)
+    people = {_last_name_word(p.span.text) for p in before if sentence[0] <= p.span.start < sentence[1]}
+    if len(people) > 1:
+        return None
+    return nearest.span.text, nearest.span
+
+
+def _last_name_word(name: str) -> str:
+    return name.replace("’", "'").removesuffix("'s").split()[-1].lower()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -706,12 +754,13 @@ def extract_entities(text: str) -> list[EntityMention]:
 def extract_facts(text: str, *, language: str = "en") -> ArticleFacts:
     """Quotes, entities, numbers and attributions of one text; entities only where a pipeline exists."""
     attributions = extract_attributions(text) if language == "en" else []
+    entities = extract_entities(text) if language == "en" else []
     facts = ArticleFacts(
-        quotes=extract_quotes(text, language=language, attributions=attributions),
+        quotes=extract_quotes(text, language=language, attributions=attributions, entities=entities),
         numbers=extract_numbers(text, language=language),
     )
     if language == "en":
-        facts.entities = extract_entities(text)
+        facts.entities = entities
         facts.attributions = attributions
     else:
         facts.notes.append(f"entities not extracted: no pipeline for language '{language}'")

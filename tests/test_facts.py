@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,6 +123,27 @@ def test_words_inside_a_quotation_are_never_an_attribution():
     )
     assert [a.speaker for a in extract_attributions(text)] == ["Helena Marsh"]
     assert [q.speaker for q in extract_quotes(text)] == ["Helena Marsh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # The review's spk: "she said" went to the previous quotation's speaker, Sean Doyle.
+        ('"We never stopped believing," Rovers manager Sean Doyle said.\n\nAthletic manager Petra '
+         'Lindqvist was less impressed. "We gave away two soft goals," she said.', "Petra Lindqvist"),
+        # Two people named since: no guess.
+        ('"We never stopped believing," Sean Doyle said.\n\nPetra Lindqvist and Tom Brennan were less '
+         'impressed. "We gave away two soft goals," she said.', None),
+        # A name in the named speaker's own sentence is what was said about, not a new speaker.
+        ('Mayor Ana Ruiz said Tom Brennan had resigned. "It is a sad day," she said.', "Mayor Ana Ruiz"),
+    ],
+)  # fmt: skip
+def test_he_or_she_said_stands_for_a_person_named_after_the_last_speaker(text, speaker):
+    persons = [
+        facts.EntityMention(facts.Span(m.start(), m.end(), m.group()), "person")
+        for m in re.finditer(r"Sean Doyle|Petra Lindqvist|Tom Brennan|Ana Ruiz", text)
+    ]
+    assert [q.speaker for q in extract_quotes(text, entities=persons)][-1] == speaker
 
 
 def test_a_speaker_is_never_cut_inside_a_word():
