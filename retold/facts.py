@@ -306,6 +306,27 @@ _ACCORDING_TO = re.compile(
     rf"\b[Aa]ccording to\s+(?:(?P<plural>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][a-z-]+\s+)?{_PLURAL_HEAD})"
     rf"|{_BEFORE_NAME}(?P<speaker>{_NOMINAL}|{_NAME}))"
 )
+# An anonymous source is one attribution, whole: "people familiar with the matter", "a source close to
+# the investigation", "officials who spoke on condition of anonymity". Its words matched no rule ("people"
+# is no plural in -s) or only their tail ("the investigation said"). After "according to" or a speech verb,
+# or before one.
+# What the source is close to, or knows of: a few words, none a function word or a verb of speech.
+_OBJECT_WORD = rf"(?!{_FUNCTION_WORD}|{_AUXILIARY}|(?:also|later|then)\b|(?:{_SPEECH_VERBS})\b)[\w'’-]+"
+_ANONYMOUS = (
+    r"(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ther|[Mm]ultiple)\s+)?"
+    rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|(?:{_SPEECH_VERBS})\b)[A-Za-z][\w.'’-]*\s+){{0,2}}?"
+    r"(?:[Pp]eople|[Pp]erson|[Ss]ources?|[Oo]fficials?|[Ii]nsiders?|[Aa]ides?|[Dd]iplomats?)\s+"
+    r"(?:who\s+(?:spoke\s+on\s+(?:the\s+)?condition\s+of\s+anonymity|requested\s+anonymity"
+    r"|asked\s+not\s+to\s+be\s+(?:named|identified))"
+    r"|(?:(?:directly\s+)?familiar\s+with|close\s+to|briefed\s+on|(?:with|who\s+ha(?:ve|s|d))\s+(?:direct\s+)?"
+    r"knowledge\s+of)\s+(?:(?:the|his|her|its|their)\s+)?"
+    rf"{_OBJECT_WORD}(?:\s+{_OBJECT_WORD}){{0,3}})"
+)
+_ANONYMOUS_SOURCE = re.compile(
+    rf"(?:\b[Aa]ccording\s+to\s+|(?<=[,\"”]\s)(?:{_SPEECH_VERBS})\s+"
+    rf"|(?<![\w-])(?={_ANONYMOUS}\s+{_VERB_LEAD}(?:{_SPEECH_VERBS})\b))"
+    rf"(?P<speaker>{_ANONYMOUS})(?:\s+{_VERB_LEAD}(?:{_SPEECH_VERBS})\b)?"
+)
 # Not a name spoken to: "He put it simply to Reuters:", "she told CNN:".
 _NAME_BEFORE_COLON = re.compile(
     rf"(?<![\w-])(?<!to )(?<!told )(?<!tells )(?<!telling )(?<!asked )(?P<speaker>{_NAME}):\s*$"
@@ -344,17 +365,19 @@ def extract_attributions(text: str) -> list[Attribution]:
         _VERB_SPEAKER,
         _ACCORDING_TO,
         _PUT_FIGURE_AT,
+        _ANONYMOUS_SOURCE,
     ):
         for match in pattern.finditer(text):
             groups = match.groupdict()
             if groups.get("plural"):  # "according to regional officials"
                 raw, plural = groups["plural"], True
             else:
-                raw, plural = match.group("speaker"), pattern is _PLURAL_SOURCE_VERB
+                raw, plural = match.group("speaker"), pattern in (_PLURAL_SOURCE_VERB, _ANONYMOUS_SOURCE)
             appositive = (groups.get("appositive") or "").strip()
             if appositive and is_nominal(raw) and _NAME_ONLY.fullmatch(appositive):
                 raw = appositive  # "In a statement, Oskar Lindahl, said": the name speaks
-            # A plural source is described, not named: "Officials" opening a sentence is "officials".
+            # A plural or anonymous source is described, not named: "Officials" opening a sentence is
+            # "officials".
             speaker = raw[:1].lower() + raw[1:] if plural else _clean_speaker(raw)
             if speaker is None:
                 continue

@@ -223,6 +223,15 @@ def test_dropped_attribution():
     assert [a.source.speaker for a in dropped] == ["a security official"]
 
 
+def test_a_dropped_anonymous_source_is_a_dropped_attribution():
+    # The review's anon2: "according to people familiar with the matter" was no attribution at all.
+    source = "The suspects were detained on Saturday, according to people familiar with the matter."
+    attributions = _diff(source, "The suspects were detained on Saturday.").attributions
+    assert [(a.status, a.source and a.source.speaker) for a in attributions] == [
+        ("dropped", "people familiar with the matter")
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "derived"),
     [

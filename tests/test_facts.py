@@ -146,6 +146,26 @@ def test_he_or_she_said_stands_for_a_person_named_after_the_last_speaker(text, s
     assert [q.speaker for q in extract_quotes(text, entities=persons)][-1] == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # The review's anon2 and anon: no attribution at all, and "the investigation" as the speaker.
+        ("They were held on Saturday, according to people familiar with the matter.",
+         "people familiar with the matter"),
+        ("They were held on Saturday, a source close to the investigation said.",
+         "a source close to the investigation"),
+        ("Sources close to the talks said a deal was near.", "sources close to the talks"),
+        ("A person with knowledge of the negotiations told Reuters the bid was raised.",
+         "a person with knowledge of the negotiations"),
+        ("The plan was dropped, two officials who spoke on condition of anonymity said.",
+         "two officials who spoke on condition of anonymity"),
+    ],
+)  # fmt: skip
+def test_an_anonymous_source_is_one_whole_attribution(text, speaker):
+    assert [a.speaker for a in extract_attributions(text)] == [speaker]
+    assert extract_attributions("He met people familiar with the matter in Paris.") == []
+
+
 def test_a_speaker_is_never_cut_inside_a_word():
     speakers = [a.speaker for a in extract_attributions("Oskar Lindahl, said the company would pay for it.")]
     assert not any(s.endswith("compan") for s in speakers)
