@@ -540,12 +540,13 @@ _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tri
 _SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
 # "one" is left out of spelled numbers ("one of the", "no one"): it is a pronoun far more often than a
 # count in news text; "one million" is still caught through the scale word.
+# Only tens take a second word, and "one" is one there: "twenty-one" was read as 20 (the "one" left off)
+# and "five ten-year terms" as 15.
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _SPELLED = (
-    r"(?:"
+    rf"(?:(?:{'|'.join(_TENS)})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?|"
     + "|".join(sorted(_UNITS, key=len, reverse=True))
-    + r")(?:[-\s](?:"
-    + "|".join(k for k in _UNITS if k not in ("dozen", "zero"))
-    + r"))?"
+    + r")"
 )
 _DIGITS = r"\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?"
 # Most of continental Europe (and Turkish, Russian, Indonesian, Vietnamese...) writes 1.200 or 1 200 for
@@ -586,7 +587,7 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
                 # Nor before a scale word: "10-15 million" stays 10 and 15 million.
                 r"(?P<score>(?<![\w.,\-–])\d{1,3}[-–]\d{1,3}(?![\w%\-–]|[.,]\d)"
                 r"(?!\s?(?:%|percent\b|per cent\b|hundred\b|thousand\b|million\b|billion\b|trillion\b|bn\b|mn\b)))",
-                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
+                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred(?:\s+and\s+(?:{_SPELLED}|one)\b)?|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
             ]
         ),
         re.IGNORECASE,
@@ -643,6 +644,10 @@ def _parse_amount(raw: str, *, decimal_comma: bool = False) -> float | None:
     """The numeric value of "1,200", "3.5 million", "$2bn", "twenty-five", "a dozen", "٣٠" (and of
     "1.200" and "45,5" with ``decimal_comma``)."""
     text = raw.lower()
+    hundreds, joined, rest = text.partition(" and ")
+    if joined:  # "one hundred and five": added, where the words would multiply
+        head, tail = _parse_amount(hundreds), _parse_amount(rest)
+        return None if head is None or tail is None else head + tail
     if decimal_comma:  # "1.200,5" -> "1200.5"
         text = _GROUP_SEPARATOR.sub("", text).replace(",", ".")
     text = text.replace("\u066c", ",").replace("\u066b", ".")

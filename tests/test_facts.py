@@ -262,6 +262,20 @@ def test_spellings_of_one_value_compare_equal():
     assert values == [("number", 5.0)] * 2 + [("percent", 61.0)] * 2 + [("number", 1200.0)] * 2
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # The review's twentyone: "twenty-one seats" was read as 20.
+        ("took the remaining twenty-one seats", [21.0]),
+        ("ninety-nine red balloons and thirty five more", [99.0, 35.0]),
+        ("one hundred and five people", [105.0]),
+        ("five ten-year terms", [5.0, 10.0]),  # two figures, not 15
+    ],
+)
+def test_spelled_numbers_with_tens_are_read_whole(text, values):
+    assert [n.value[1] for n in extract_numbers(text)] == values
+
+
 def test_month_and_weekday_names_need_capitals():
     assert extract_numbers("they march on and may win") == []
 
