@@ -308,6 +308,13 @@ def _same_speaker(a: str | None, b: str | None) -> bool | None:
     key_a, key_b = _speaker_key(a), _speaker_key(b)
     if key_a is None or key_b is None:
         return None
+    if key_a != key_b and is_nominal(a) != is_nominal(b):
+        # A description names the person only in the very words of the name's title ("the mayor" /
+        # "Mayor Ana Ruiz"): the spellings allowed between two names made "analysts" the same speaker
+        # as "Analyst Carolina Milanesi", so a named source made anonymous was unchanged.
+        description, name = (a, b) if is_nominal(a) else (b, a)
+        words = [w for w in _name_tokens(description) if w not in ("a", "an", "one", "another")]
+        return bool(words) and set(words) <= set(_name_tokens(name))
     return key_a == key_b or _skeleton(key_a) == _skeleton(key_b) or _same_name(a, b)
 
 

@@ -252,6 +252,20 @@ def test_a_reworded_attribution_to_the_same_speaker_is_unchanged(source, derived
 
 
 @pytest.mark.parametrize(
+    ("derived", "expected"),
+    [
+        # The review's analyst: a named source made anonymous was unchanged ("analysts" was read as a
+        # spelling of the name's "Analyst").
+        ("The price rise could deter upgrades, analysts said.", "changed"),
+        ("The price rise could deter upgrades, the analyst said.", "unchanged"),
+    ],
+)
+def test_a_named_source_made_anonymous_is_a_changed_attribution(derived, expected):
+    source = "Analyst Carolina Milanesi of Creative Strategies said the price rise could deter upgrades."
+    assert [a.status for a in _diff(source, derived).attributions] == [expected]
+
+
+@pytest.mark.parametrize(
     ("named_before", "expected"),
     [
         # "The agency" names again the board the source named before: the rewrite's name is the same
