@@ -245,8 +245,11 @@ _FUNCTION_WORD = r"(?:of|by|the|to|in|for|on|at|and|or|a|an|with|from|that|who|w
 # Auxiliaries end a described source: in "X, said the company would pay" the company is what was said
 # about, not who said it (the review's "the company would pay" as a speaker).
 _AUXILIARY = r"(?:would|will|had|has|have|was|were|is|are|could|should|may|might|must|did|does|do|can)\b"
+# A possessive is a determiner too: "Greaves's barrister said", "the company's spokesman", "his lawyer"
+# (the review's "Greaves's barrister said" was no attribution).
+_POSSESSIVE = rf"(?:{_NAME}(?<=['’]s|s['’])|[Tt]he\s+[a-z][\w-]*['’]s|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
 _NOMINAL = (
-    rf"(?:\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:(?!{_AUXILIARY})[a-z][\w-]*\s+){{0,3}}"
+    rf"(?:\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|{_POSSESSIVE})\s+(?:(?!{_AUXILIARY})[a-z][\w-]*\s+){{0,3}}"
     rf"(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*|police)"
 )
 # Lower-case words describing a named speaker: "county emergency manager Lidia Brenner", "club chairman
@@ -411,9 +414,17 @@ def is_pronoun(speaker: str) -> bool:
     return speaker.lower() in ("he", "she", "they", "we")
 
 
+# "Greaves's barrister", "Westline Rail's chief executive": a name's possessive before a common noun.
+_POSSESSIVE_DESCRIPTION = re.compile(r"(?:['’]s|s['’])\s+[a-z]")
+
+
 def is_nominal(speaker: str) -> bool:
     """Whether a speaker is a description ("a spokesman", "The agency", "officials"), not a name."""
-    return speaker[:1].islower() or speaker.split()[0] in ("The", "A", "An", "One", "Another")
+    return (
+        speaker[:1].islower()
+        or speaker.split()[0] in ("The", "A", "An", "One", "Another", "His", "Her", "Their", "Its")
+        or _POSSESSIVE_DESCRIPTION.search(speaker) is not None
+    )
 
 
 def _speaker_for(text: str, start: int, end: int, attributions: list[Attribution]) -> tuple[str, Span] | None:

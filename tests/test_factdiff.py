@@ -265,6 +265,15 @@ def test_a_named_source_made_anonymous_is_a_changed_attribution(derived, expecte
     assert [a.status for a in _diff(source, derived).attributions] == [expected]
 
 
+def test_a_possessive_description_is_an_attribution_and_the_cut_name_a_change():
+    # The review's barr: "Fiona Reid, said" was dropped and "Greaves's barrister said" no attribution.
+    source = "Greaves's barrister, Fiona Reid, said her client was deeply ashamed."
+    attributions = _diff(source, "Greaves's barrister said her client was deeply ashamed.").attributions
+    assert [(a.status, a.source.span.text, a.derived.span.text) for a in attributions] == [
+        ("changed", "Greaves's barrister, Fiona Reid, said", "Greaves's barrister said")
+    ]
+
+
 @pytest.mark.parametrize(
     ("named_before", "expected"),
     [
