@@ -583,7 +583,8 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
     return re.compile(
         "|".join(
             [
-                r"(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b)",
+                # British style writes "6.15pm": a point before am/pm is the clock's colon.
+                r"(?P<time>\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b)",
                 rf"(?P<money>{_CURRENCY_SIGN}\s?{digits}{_SCALE}?|\b{amount}\s+{_CURRENCY_WORD}\b)",
                 rf"(?P<percent>\b(?:{digits}|{_SPELLED})\s?(?:%|percent\b|per cent\b)|{digits}\s?%)",
                 rf"(?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
@@ -695,7 +696,7 @@ def _number_value(kind: str, raw: str, *, decimal_comma: bool = False) -> tuple[
     if kind == "time":
         if lower in ("noon", "midnight"):
             return ("time", 12 * 60 if lower == "noon" else 0)
-        hour_minute = re.match(r"(\d{1,2})(?::(\d{2}))?", lower)
+        hour_minute = re.match(r"(\d{1,2})(?:[:.](\d{2}))?", lower)
         if hour_minute is None:
             return None
         hour, minute = int(hour_minute.group(1)), int(hour_minute.group(2) or 0)

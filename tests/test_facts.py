@@ -276,6 +276,14 @@ def test_spelled_numbers_with_tens_are_read_whole(text, values):
     assert [n.value[1] for n in extract_numbers(text)] == values
 
 
+def test_a_british_clock_time_with_a_point_is_one_time():
+    # The review's pmtime: "6.15pm" was read as 6 and "15pm".
+    assert [(n.span.text, n.value) for n in extract_numbers("at about 6.15pm and 6:15pm")] == [
+        ("6.15pm", ("time", 18 * 60 + 15)),
+        ("6:15pm", ("time", 18 * 60 + 15)),
+    ]
+
+
 def test_month_and_weekday_names_need_capitals():
     assert extract_numbers("they march on and may win") == []
 
