@@ -16,7 +16,7 @@ from retold import ner
 from retold.article import Span
 from retold.segment import TITLES
 
-NumberKind = Literal["number", "money", "percent", "date", "weekday", "time", "score"]
+NumberKind = Literal["number", "money", "percent", "date", "weekday", "time", "score", "ordinal"]
 EntityType = Literal["person", "organization", "place"]
 
 
@@ -57,7 +57,7 @@ class EntityMention:
 
 @dataclass(frozen=True, slots=True)
 class NumberMention:
-    """A number, amount of money, percentage, date, weekday or time of day.
+    """A number, amount of money, percentage, date, weekday, time of day, score or ordinal ("87th").
 
     ``value`` is a normalised form that compares equal across spellings: ``("number", 5.0)`` for both
     "5" and "five"; dates are ``(year, month, day, part)`` with ``None`` for what the text leaves out.
@@ -599,6 +599,8 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
                 # Nor before a scale word: "10-15 million" stays 10 and 15 million.
                 r"(?P<score>(?<![\w.,\-–])\d{1,3}[-–]\d{1,3}(?![\w%\-–]|[.,]\d)"
                 r"(?!\s?(?:%|percent\b|per cent\b|hundred\b|thousand\b|million\b|billion\b|trillion\b|bn\b|mn\b)))",
+                # "the 87th minute": a rank, compared only with ranks (87th is no count of 87).
+                r"(?P<ordinal>(?<![\w.,])\d{1,4}(?:st|nd|rd|th)\b)",
                 rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred(?:\s+and\s+(?:{_SPELLED}|one)\b)?|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
             ]
         ),
@@ -712,6 +714,8 @@ def _number_value(kind: str, raw: str, *, decimal_comma: bool = False) -> tuple[
     if kind == "score":
         first, second = re.split(r"[-–]", lower)
         return ("score", int(first), int(second))
+    if kind == "ordinal":
+        return ("ordinal", int(lower[:-2]))
     amount = _parse_amount(raw, decimal_comma=decimal_comma)
     if amount is None:
         return None

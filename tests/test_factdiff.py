@@ -150,6 +150,18 @@ def test_a_changed_year_beside_a_month_is_changed():
     ]
 
 
+def test_a_changed_ordinal_is_changed_and_compares_only_with_ordinals():
+    # The review's ordinal: "87th" was no figure at all.
+    source = "Kieran Walsh scored the winner in the 87th minute, his 3rd goal of the season."
+    numbers = _diff(source, source.replace("87th", "89th")).numbers
+    assert [(n.status, n.source.kind, n.source.span.text, n.derived.span.text) for n in numbers] == [
+        ("changed", "ordinal", "87th", "89th"),
+        ("unchanged", "ordinal", "3rd", "3rd"),
+    ]
+    numbers = _diff("He came 3rd in the race.", "He came in 3 races.").numbers
+    assert sorted(n.status for n in numbers) == ["added", "dropped"]
+
+
 def test_a_record_given_as_two_counts_is_the_same_figures():
     # The AI-rephrased set's g204: "fell to 18-25 away from home" / "losing 18 out of 25 away games".
     source = "New York fell to 18-25 away from home after dropping a 5-0 decision, officials said."
