@@ -737,20 +737,27 @@ def _lone_peer(
     return peers_s[0] if len(shared) >= CONTEXT_MIN_SHARED else None
 
 
+# The most characters between the two counts of a score written out ("18 out of 25", "18 wins and 25").
+SCORE_COUNTS_GAP = 30
+
+
 def _split_scores(mentions: list[NumberMention], other: list[NumberMention]) -> list[NumberMention]:
-    """A score ("18-25") that the other text gives as two separate counts ("18 out of 25"), and not as a
-    score, is read as those two counts, so that both sides agree instead of one figure being "changed"."""
+    """A score ("18-25") that the other text gives as two separate counts close together ("18 out of
+    25"), and not as a score, is read as those two counts, so that both sides agree instead of one figure
+    being "changed". Close together: the review's vote "11-1" → "10-2" was split because the source said
+    "two" and "10-year" in other sentences."""
     other_scores = {m.value for m in other if m.kind == "score"}
-    other_counts = [m.value[1] for m in other if m.kind == "number"]
+    other_counts = [m for m in other if m.kind == "number"]
+    written_out = {
+        (a.value[1], b.value[1])
+        for a in other_counts
+        for b in other_counts
+        if 0 <= b.span.start - a.span.end <= SCORE_COUNTS_GAP
+    }
     out: list[NumberMention] = []
     for mention in mentions:
         _, first, second = mention.value if mention.kind == "score" else (None, None, None)
-        if (
-            mention.kind != "score"
-            or mention.value in other_scores
-            or first not in other_counts
-            or second not in other_counts
-        ):
+        if mention.kind != "score" or mention.value in other_scores or (first, second) not in written_out:
             out.append(mention)
             continue
         text, start, end = mention.span.text, mention.span.start, mention.span.end
