@@ -31,6 +31,7 @@ from retold.facts import (
     NumberMention,
     Quote,
     extract_facts,
+    interrupted,
     is_nominal,
     is_pronoun,
     read_entities_ahead,
@@ -190,7 +191,9 @@ def compare_facts(
         passages = _fallback_passages(source, derived)
     locate = _PassageIndex(passages)
     result = FactDiff(notes=list(dict.fromkeys(source_facts.notes + derived_facts.notes)))
-    result.quotes = diff_quotes(source_facts.quotes, derived_facts.quotes, locate, source_text=source.text)
+    result.quotes = diff_quotes(
+        source_facts.quotes, derived_facts.quotes, locate, source_text=source.text, derived_text=derived.text
+    )
     result.entities = diff_entities(
         source_facts.entities, derived_facts.entities, source_text=source_text, derived_text=derived_text
     )
@@ -378,15 +381,25 @@ def _match_quote(source_words: list[str], source: Quote, pieces: list[list[str]]
 
 
 def diff_quotes(
-    source: list[Quote], derived: list[Quote], locate: _PassageIndex, *, source_text: str
+    source: list[Quote],
+    derived: list[Quote],
+    locate: _PassageIndex,
+    *,
+    source_text: str,
+    derived_text: str | None = None,
 ) -> list[QuoteFinding]:
-    """Pair each derived quotation with the source quotation it comes from, and say how it changed."""
+    """Pair each derived quotation with the source quotation it comes from, and say how it changed.
+
+    A quotation interrupted by its attribution ('"The film," she said, "changed my life."') is one
+    quotation on either side (on the derived side only with ``derived_text``)."""
     candidates = [
-        (members, merged, _words(merged.span.text)) for members, merged in _source_candidates(source)
+        (members, merged, _words(merged.span.text))
+        for members, merged in _source_candidates(source, source_text)
     ]
     findings: list[QuoteFinding] = []
     used: set[int] = set()
-    for quote in derived:
+    joined = _join_interrupted(derived, derived_text) if derived_text is not None else derived
+    for quote in joined:
         passage = locate.aligned_passage_of("derived", quote.span.start)
         pieces = [p for p in _quote_pieces(quote.span.text) if p]
         quote_words = {w for piece in pieces for w in piece}
@@ -404,6 +417,11 @@ def diff_quotes(
         if finding.source is not None and len(best_members) > 1:  # report the joined quotes as written
             start, end = finding.source.span.start, finding.source.span.end
             finding.source = Quote(Span(start, end, source_text[start:end]), finding.source.speaker)
+        if derived_text is not None and quote not in derived:  # the same for derived pieces joined
+            start, end = quote.span.start, quote.span.end
+            finding.derived = Quote(
+                Span(start, end, derived_text[start:end]), quote.speaker, quote.speaker_span, quote.attribution
+            )
         if finding.source is not None:
             used.update(best_members)
         findings.append(finding)
@@ -423,16 +441,35 @@ def diff_quotes(
     return findings
 
 
-def _source_candidates(source: list[Quote]) -> list[tuple[tuple[int, ...], Quote]]:
-    """Each source quotation, and each two consecutive ones by one speaker joined (a rewrite often
-    merges "A," she said. "B." into one quotation)."""
+def _source_candidates(source: list[Quote], text: str) -> list[tuple[tuple[int, ...], Quote]]:
+    """Each source quotation, and each two consecutive ones by one speaker or of one interrupted sentence
+    joined (a rewrite often merges "A," she said. "B." into one quotation, and '"The film," she said,
+    "changed my life."' is one quotation whoever "she" is)."""
     candidates: list[tuple[tuple[int, ...], Quote]] = [((i,), q) for i, q in enumerate(source)]
     for i in range(len(source) - 1):
         first, second = source[i], source[i + 1]
-        if first.speaker and first.speaker == second.speaker:
-            joined = Span(first.span.start, second.span.end, first.span.text + " " + second.span.text)
-            candidates.append(((i, i + 1), Quote(joined, first.speaker, first.speaker_span)))
+        if (first.speaker and first.speaker == second.speaker) or interrupted(text, first, second):
+            candidates.append(((i, i + 1), _joined(first, second)))
     return candidates
+
+
+def _joined(first: Quote, second: Quote) -> Quote:
+    """Two quotations as one: the words of both (not the attribution between them), spanning both."""
+    span = Span(first.span.start, second.span.end, first.span.text + " " + second.span.text)
+    return Quote(span, first.speaker or second.speaker, first.speaker_span, first.attribution)
+
+
+def _join_interrupted(quotes: list[Quote], text: str) -> list[Quote]:
+    """The derived quotations, each interrupted one joined: matched piece by piece, '"The role," she
+    said, "changed my life."' against '"The film," she said, "changed my life."' was a dropped and an
+    added fragment, not the altered quotation it is."""
+    out: list[Quote] = []
+    for quote in quotes:
+        if out and out[-1] in quotes and interrupted(text, out[-1], quote):
+            out[-1] = _joined(out[-1], quote)
+        else:
+            out.append(quote)
+    return out
 
 
 def _classify_quote(

@@ -210,6 +210,16 @@ def _quotes_in_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[in
     return closed, open_at
 
 
+def interrupted(text: str, first: Quote, second: Quote) -> bool:
+    """Whether ``second`` goes on the sentence of ``first`` after its attribution: '"The film," she said,
+    "changed my life."' is one quotation, written in two pieces."""
+    return (
+        first.span.text.rstrip().endswith(",")
+        and second.span.text[:1].islower()
+        and _only_attribution_between(text, first.span.end, second.span.start)
+    )
+
+
 def _only_attribution_between(text: str, end: int, start: int) -> bool:
     """True when only punctuation and one short attribution clause separate two quotations."""
     if end < 0:

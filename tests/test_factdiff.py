@@ -79,6 +79,19 @@ def test_quote_given_to_another_speaker_with_a_negation_cut_is_altered_and_names
     assert {"op": "delete", "text": " not"} in quotes[0]["diff"]
 
 
+@pytest.mark.parametrize(
+    ("derived", "expected"),
+    [
+        # The review's interr2 and interr: a quotation interrupted by its attribution is one quotation.
+        ('"The film changed my life and I was ready to walk away," she said.', ["unchanged"]),
+        ('"The role," she said, "changed my life and I was ready to walk away."', ["altered"]),
+    ],
+)
+def test_a_quotation_interrupted_by_its_attribution_is_one_quotation(derived, expected):
+    source = '"The film," she said, "changed my life and I was ready to walk away."'
+    assert [q.status for q in _diff(source, derived).quotes] == expected
+
+
 def test_altered_quote_by_the_same_speaker_has_no_source_speaker():
     derived = SOURCE.replace("we will not leave", "we will leave")
     quotes = [q.to_dict() for q in _diff(SOURCE, derived).quotes]
