@@ -782,6 +782,11 @@ def _written_as_name(mention: str) -> bool:
     return any(ch.isupper() or ch.isdigit() for ch in mention)
 
 
+# A government portfolio before the office's title is no organisation: spaCy reads "Interior" in
+# "Interior minister Jorge Pizarro said" (and "Defence" in "Defence secretary") as one.
+_BEFORE_OFFICE = re.compile(r"\s+(?:minister|secretary|ministry)\b", re.IGNORECASE)
+
+
 def extract_entities(text: str) -> list[EntityMention]:
     """People, organisations and places in English ``text``, by spaCy's pretrained NER, sentence by sentence."""
     from retold.segment import sentence_ranges
@@ -800,6 +805,8 @@ def extract_entities(text: str) -> list[EntityMention]:
                 start += 4
             if text[start:end].endswith(("'s", "’s")):
                 end -= 2
+            if kind == "organization" and " " not in text[start:end] and _BEFORE_OFFICE.match(text, end):
+                continue
             if end > start and _WORD.search(text, start, end) and _written_as_name(text[start:end]):
                 mentions.append(EntityMention(Span(start, end, text[start:end]), kind))
     return mentions

@@ -335,6 +335,14 @@ def test_entities_from_spacy():
         assert STORY[mention.span.start : mention.span.end] == mention.span.text
 
 
+@pytest.mark.slow
+def test_a_portfolio_before_minister_is_no_organisation():
+    # The review's interior: spaCy's "Interior" was an added organisation.
+    pytest.importorskip("spacy", reason="entities need spaCy: pip install 'retold[facts]'")
+    text = "Interior minister Jorge Pizarro said rescue teams were still searching collapsed homes."
+    assert [(m.span.text, m.type) for m in facts.extract_entities(text)] == [("Jorge Pizarro", "person")]
+
+
 def test_a_name_needs_a_capital_or_a_figure():
     # spaCy's lower-case "names" in English news are common words misread (all 13 in a 600-article check).
     assert facts._written_as_name("Carlos Mendez")
