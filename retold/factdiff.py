@@ -420,7 +420,10 @@ def diff_quotes(
         if derived_text is not None and quote not in derived:  # the same for derived pieces joined
             start, end = quote.span.start, quote.span.end
             finding.derived = Quote(
-                Span(start, end, derived_text[start:end]), quote.speaker, quote.speaker_span, quote.attribution
+                Span(start, end, derived_text[start:end]),
+                quote.speaker,
+                quote.speaker_span,
+                quote.attribution,
             )
         if finding.source is not None:
             used.update(best_members)

@@ -516,7 +516,8 @@ def _person_named_since(
         return named
     paragraph_start = next(a for a, b in _paragraphs(text) if a <= position <= b)
     window_start = min(sentences[own - 1][0], paragraph_start)
-    if named is not None:  # past the sentence of the named speaker: in it, other names are what was said about
+    # Past the sentence of the named speaker: in it, other names are what was said about.
+    if named is not None:
         window_start = max(window_start, next((b for a, b in sentences if a <= named[1].start < b), 0))
     window_end = sentences[own][0]
     before = [p for p in persons if window_start <= p.span.start and p.span.end <= window_end]

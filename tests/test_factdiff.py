@@ -179,9 +179,9 @@ def test_a_changed_vote_is_not_split_by_counts_elsewhere():
     # The review's vote2: the source's "two" and "10-year" made the rewrite's 10-2 two counts.
     source = "The decision was approved by a vote of 11-1.\n\nThere were two cuts.\n\nThe 10-year yield fell."
     numbers = _diff(source, source.replace("11-1", "10-2")).numbers
-    assert [(n.status, n.source.span.text, n.derived.span.text) for n in numbers if n.status != "unchanged"] == [
-        ("changed", "11-1", "10-2")
-    ]
+    assert [
+        (n.status, n.source.span.text, n.derived.span.text) for n in numbers if n.status != "unchanged"
+    ] == [("changed", "11-1", "10-2")]
 
 
 def test_a_record_given_as_two_counts_is_the_same_figures():
