@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
@@ -391,15 +391,14 @@ def diff_quotes(
     """Pair each derived quotation with the source quotation it comes from, and say how it changed.
 
     A quotation interrupted by its attribution ('"The film," she said, "changed my life."') is one
-    quotation on either side (on the derived side only with ``derived_text``)."""
+    quotation on either side (on the derived side only with ``derived_text``, and only where its pieces
+    are not each a kept piece of the source: a rewrite that splits a quotation keeps two trimmed ones)."""
     candidates = [
         (members, merged, _words(merged.span.text))
         for members, merged in _source_candidates(source, source_text)
     ]
-    findings: list[QuoteFinding] = []
-    used: set[int] = set()
-    joined = _join_interrupted(derived, derived_text) if derived_text is not None else derived
-    for quote in joined:
+
+    def find(quote: Quote) -> tuple[QuoteFinding, tuple[int, ...]]:
         passage = locate.aligned_passage_of("derived", quote.span.start)
         pieces = [p for p in _quote_pieces(quote.span.text) if p]
         quote_words = {w for piece in pieces for w in piece}
@@ -417,17 +416,23 @@ def diff_quotes(
         if finding.source is not None and len(best_members) > 1:  # report the joined quotes as written
             start, end = finding.source.span.start, finding.source.span.end
             finding.source = Quote(Span(start, end, source_text[start:end]), finding.source.speaker)
-        if derived_text is not None and quote not in derived:  # the same for derived pieces joined
-            start, end = quote.span.start, quote.span.end
-            finding.derived = Quote(
-                Span(start, end, derived_text[start:end]),
-                quote.speaker,
-                quote.speaker_span,
-                quote.attribution,
-            )
-        if finding.source is not None:
-            used.update(best_members)
-        findings.append(finding)
+        return finding, best_members
+
+    findings: list[QuoteFinding] = []
+    used: set[int] = set()
+    written = derived_text or ""
+    groups = _interrupted_groups(derived, written) if derived_text is not None else [[q] for q in derived]
+    for group in groups:
+        found = [find(quote) for quote in group]
+        if len(group) > 1 and any(f.status not in ("unchanged", "trimmed", "moved") for f, _ in found):
+            finding, members = find(_joined(*group))
+            start, end = group[0].span.start, group[1].span.end  # the derived pieces as written, too
+            finding.derived = replace(group[0], span=Span(start, end, written[start:end]))
+            found = [(finding, members)]
+        for finding, members in found:
+            if finding.source is not None:
+                used.update(members)
+            findings.append(finding)
     for index, quote in enumerate(source):
         if index not in used:
             findings.append(
@@ -462,17 +467,17 @@ def _joined(first: Quote, second: Quote) -> Quote:
     return Quote(span, first.speaker or second.speaker, first.speaker_span, first.attribution)
 
 
-def _join_interrupted(quotes: list[Quote], text: str) -> list[Quote]:
-    """The derived quotations, each interrupted one joined: matched piece by piece, '"The role," she
-    said, "changed my life."' against '"The film," she said, "changed my life."' was a dropped and an
-    added fragment, not the altered quotation it is."""
-    out: list[Quote] = []
+def _interrupted_groups(quotes: list[Quote], text: str) -> list[list[Quote]]:
+    """The derived quotations, the two pieces of each interrupted one together: matched piece by piece,
+    '"The role," she said, "changed my life."' against '"The film," she said, "changed my life."' was a
+    dropped and an added fragment, not the altered quotation it is."""
+    groups: list[list[Quote]] = []
     for quote in quotes:
-        if out and out[-1] in quotes and interrupted(text, out[-1], quote):
-            out[-1] = _joined(out[-1], quote)
+        if groups and len(groups[-1]) == 1 and interrupted(text, groups[-1][0], quote):
+            groups[-1].append(quote)
         else:
-            out.append(quote)
-    return out
+            groups.append([quote])
+    return groups
 
 
 def _classify_quote(

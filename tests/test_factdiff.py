@@ -92,6 +92,13 @@ def test_a_quotation_interrupted_by_its_attribution_is_one_quotation(derived, ex
     assert [q.status for q in _diff(source, derived).quotes] == expected
 
 
+def test_a_quotation_split_by_its_attribution_keeps_its_two_kept_pieces():
+    # The test set's q-split-1: each piece is a kept piece of the source, so each is trimmed.
+    source = '"These are painful decisions, but they are necessary for the company to survive," she wrote.'
+    derived = '"These are painful decisions," she wrote, "but they are necessary for the company to survive."'
+    assert [q.status for q in _diff(source, derived).quotes] == ["trimmed", "trimmed"]
+
+
 def test_altered_quote_by_the_same_speaker_has_no_source_speaker():
     derived = SOURCE.replace("we will not leave", "we will leave")
     quotes = [q.to_dict() for q in _diff(SOURCE, derived).quotes]
