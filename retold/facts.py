@@ -525,10 +525,19 @@ def _person_named_since(
         return named
     nearest = before[-1]
     sentence = next((a, b) for a, b in sentences if a <= nearest.span.start < b)
+    # Only the subject opening its sentence ("Athletic manager Petra Lindqvist was less impressed."), not a
+    # name further on: "Mendes ... spoke to Beats 1's Zane Lowe" made Lowe the "he" of Mendes's quotation.
+    if not _SENTENCE_SUBJECT.fullmatch(text, sentence[0], nearest.span.start):
+        return named
     people = {_last_name_word(p.span.text) for p in before if sentence[0] <= p.span.start < sentence[1]}
     if len(people) > 1:
         return None
     return nearest.span.text, nearest.span
+
+
+# Before a person opening a sentence: up to four words of description, no comma ("Co-star", "Athletic
+# manager", "The club's new head coach").
+_SENTENCE_SUBJECT = re.compile(r"[\"“]?(?:[\w'’.-]+\s+){0,4}")
 
 
 def _last_name_word(name: str) -> str:

@@ -134,6 +134,9 @@ def test_words_inside_a_quotation_are_never_an_attribution():
         # Two people named since: no guess.
         ('"We never stopped believing," Sean Doyle said.\n\nPetra Lindqvist and Tom Brennan were less '
          'impressed. "We gave away two soft goals," she said.', None),
+        # Only a person opening the sentence: one spoken to is no speaker (the AI-rephrased set's g081).
+        ('"We never stopped believing," Sean Doyle said.\n\nThe team spoke to reporter Tom Brennan after '
+         'the match. "We gave away two soft goals," he said.', "Sean Doyle"),
         # A name in the named speaker's own sentence is what was said about, not a new speaker.
         ('Mayor Ana Ruiz said Tom Brennan had resigned. "It is a sad day," she said.', "Mayor Ana Ruiz"),
     ],
