@@ -304,8 +304,12 @@ def _speaker_key(speaker: str | None) -> str | None:
     return tokens[-1] if tokens else speaker.lower()
 
 
-def _same_speaker(a: str | None, b: str | None) -> bool | None:
-    """True or False when both are known, None when either is not."""
+def _same_speaker(
+    a: str | None, b: str | None, phrases: tuple[Span | None, Span | None] = (None, None)
+) -> bool | None:
+    """True or False when both are known, None when either is not. ``phrases`` are the attribution
+    phrases of ``a`` and ``b``, where known: a description is also the name whose phrase describes it so
+    ("Park's lawyer" / "Dennis J. Ring, Ms. Park's lawyer, said")."""
     if a is None or b is None or is_pronoun(a) or is_pronoun(b):
         return None
     key_a, key_b = _speaker_key(a), _speaker_key(b)
@@ -315,9 +319,10 @@ def _same_speaker(a: str | None, b: str | None) -> bool | None:
         # A description names the person only in the very words of the name's title ("the mayor" /
         # "Mayor Ana Ruiz"): the spellings allowed between two names made "analysts" the same speaker
         # as "Analyst Carolina Milanesi", so a named source made anonymous was unchanged.
-        description, name = (a, b) if is_nominal(a) else (b, a)
+        description, name, phrase = (a, b, phrases[1]) if is_nominal(a) else (b, a, phrases[0])
         words = [w for w in _name_tokens(description) if w not in ("a", "an", "one", "another")]
-        return bool(words) and set(words) <= set(_name_tokens(name))
+        described = set(_name_tokens(name)) | set(_name_tokens(phrase.text if phrase else ""))
+        return bool(words) and set(words) <= described
     return key_a == key_b or _skeleton(key_a) == _skeleton(key_b) or _same_name(a, b)
 
 
@@ -491,7 +496,7 @@ def _classify_quote(
     if match is None or match.matched < min(MIN_MATCHED_WORDS, len(_words(quote.span.text))):
         return QuoteFinding("added", quote.speaker, None, quote, passage)
     original = source[members[0]] if len(members) == 1 else match.source
-    same_speaker = _same_speaker(original.speaker, quote.speaker)
+    same_speaker = _same_speaker(original.speaker, quote.speaker, (original.speaker_span, quote.speaker_span))
     source_passage = locate.aligned_passage_of("source", original.span.start)
     same_passage = passage is not None and passage == source_passage
     speaker = quote.speaker or original.speaker
@@ -972,7 +977,7 @@ def diff_attributions(
                 (
                     d
                     for d in left
-                    if _same_speaker(s.speaker, d.speaker)
+                    if _same_speaker(s.speaker, d.speaker, (s.span, d.span))
                     or _refers_back(s, d.speaker, source)
                     or _refers_back(d, s.speaker, derived)
                 ),
