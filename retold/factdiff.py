@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
@@ -31,6 +31,7 @@ from retold.facts import (
     NumberMention,
     Quote,
     extract_facts,
+    interrupted,
     is_nominal,
     is_pronoun,
     read_entities_ahead,
@@ -190,7 +191,9 @@ def compare_facts(
         passages = _fallback_passages(source, derived)
     locate = _PassageIndex(passages)
     result = FactDiff(notes=list(dict.fromkeys(source_facts.notes + derived_facts.notes)))
-    result.quotes = diff_quotes(source_facts.quotes, derived_facts.quotes, locate, source_text=source.text)
+    result.quotes = diff_quotes(
+        source_facts.quotes, derived_facts.quotes, locate, source_text=source.text, derived_text=derived.text
+    )
     result.entities = diff_entities(
         source_facts.entities, derived_facts.entities, source_text=source_text, derived_text=derived_text
     )
@@ -301,13 +304,25 @@ def _speaker_key(speaker: str | None) -> str | None:
     return tokens[-1] if tokens else speaker.lower()
 
 
-def _same_speaker(a: str | None, b: str | None) -> bool | None:
-    """True or False when both are known, None when either is not."""
+def _same_speaker(
+    a: str | None, b: str | None, phrases: tuple[Span | None, Span | None] = (None, None)
+) -> bool | None:
+    """True or False when both are known, None when either is not. ``phrases`` are the attribution
+    phrases of ``a`` and ``b``, where known: a description is also the name whose phrase describes it so
+    ("Park's lawyer" / "Dennis J. Ring, Ms. Park's lawyer, said")."""
     if a is None or b is None or is_pronoun(a) or is_pronoun(b):
         return None
     key_a, key_b = _speaker_key(a), _speaker_key(b)
     if key_a is None or key_b is None:
         return None
+    if key_a != key_b and is_nominal(a) != is_nominal(b):
+        # A description names the person only in the very words of the name's title ("the mayor" /
+        # "Mayor Ana Ruiz"): the spellings allowed between two names made "analysts" the same speaker
+        # as "Analyst Carolina Milanesi", so a named source made anonymous was unchanged.
+        description, name, phrase = (a, b, phrases[1]) if is_nominal(a) else (b, a, phrases[0])
+        words = [w for w in _name_tokens(description) if w not in ("a", "an", "one", "another")]
+        described = set(_name_tokens(name)) | set(_name_tokens(phrase.text if phrase else ""))
+        return bool(words) and set(words) <= described
     return key_a == key_b or _skeleton(key_a) == _skeleton(key_b) or _same_name(a, b)
 
 
@@ -371,15 +386,24 @@ def _match_quote(source_words: list[str], source: Quote, pieces: list[list[str]]
 
 
 def diff_quotes(
-    source: list[Quote], derived: list[Quote], locate: _PassageIndex, *, source_text: str
+    source: list[Quote],
+    derived: list[Quote],
+    locate: _PassageIndex,
+    *,
+    source_text: str,
+    derived_text: str | None = None,
 ) -> list[QuoteFinding]:
-    """Pair each derived quotation with the source quotation it comes from, and say how it changed."""
+    """Pair each derived quotation with the source quotation it comes from, and say how it changed.
+
+    A quotation interrupted by its attribution ('"The film," she said, "changed my life."') is one
+    quotation on either side (on the derived side only with ``derived_text``, and only where its pieces
+    are not each a kept piece of the source: a rewrite that splits a quotation keeps two trimmed ones)."""
     candidates = [
-        (members, merged, _words(merged.span.text)) for members, merged in _source_candidates(source)
+        (members, merged, _words(merged.span.text))
+        for members, merged in _source_candidates(source, source_text)
     ]
-    findings: list[QuoteFinding] = []
-    used: set[int] = set()
-    for quote in derived:
+
+    def find(quote: Quote) -> tuple[QuoteFinding, tuple[int, ...]]:
         passage = locate.aligned_passage_of("derived", quote.span.start)
         pieces = [p for p in _quote_pieces(quote.span.text) if p]
         quote_words = {w for piece in pieces for w in piece}
@@ -397,9 +421,23 @@ def diff_quotes(
         if finding.source is not None and len(best_members) > 1:  # report the joined quotes as written
             start, end = finding.source.span.start, finding.source.span.end
             finding.source = Quote(Span(start, end, source_text[start:end]), finding.source.speaker)
-        if finding.source is not None:
-            used.update(best_members)
-        findings.append(finding)
+        return finding, best_members
+
+    findings: list[QuoteFinding] = []
+    used: set[int] = set()
+    written = derived_text or ""
+    groups = _interrupted_groups(derived, written) if derived_text is not None else [[q] for q in derived]
+    for group in groups:
+        found = [find(quote) for quote in group]
+        if len(group) > 1 and any(f.status not in ("unchanged", "trimmed", "moved") for f, _ in found):
+            finding, members = find(_joined(*group))
+            start, end = group[0].span.start, group[1].span.end  # the derived pieces as written, too
+            finding.derived = replace(group[0], span=Span(start, end, written[start:end]))
+            found = [(finding, members)]
+        for finding, members in found:
+            if finding.source is not None:
+                used.update(members)
+            findings.append(finding)
     for index, quote in enumerate(source):
         if index not in used:
             findings.append(
@@ -416,16 +454,35 @@ def diff_quotes(
     return findings
 
 
-def _source_candidates(source: list[Quote]) -> list[tuple[tuple[int, ...], Quote]]:
-    """Each source quotation, and each two consecutive ones by one speaker joined (a rewrite often
-    merges "A," she said. "B." into one quotation)."""
+def _source_candidates(source: list[Quote], text: str) -> list[tuple[tuple[int, ...], Quote]]:
+    """Each source quotation, and each two consecutive ones by one speaker or of one interrupted sentence
+    joined (a rewrite often merges "A," she said. "B." into one quotation, and '"The film," she said,
+    "changed my life."' is one quotation whoever "she" is)."""
     candidates: list[tuple[tuple[int, ...], Quote]] = [((i,), q) for i, q in enumerate(source)]
     for i in range(len(source) - 1):
         first, second = source[i], source[i + 1]
-        if first.speaker and first.speaker == second.speaker:
-            joined = Span(first.span.start, second.span.end, first.span.text + " " + second.span.text)
-            candidates.append(((i, i + 1), Quote(joined, first.speaker, first.speaker_span)))
+        if (first.speaker and first.speaker == second.speaker) or interrupted(text, first, second):
+            candidates.append(((i, i + 1), _joined(first, second)))
     return candidates
+
+
+def _joined(first: Quote, second: Quote) -> Quote:
+    """Two quotations as one: the words of both (not the attribution between them), spanning both."""
+    span = Span(first.span.start, second.span.end, first.span.text + " " + second.span.text)
+    return Quote(span, first.speaker or second.speaker, first.speaker_span, first.attribution)
+
+
+def _interrupted_groups(quotes: list[Quote], text: str) -> list[list[Quote]]:
+    """The derived quotations, the two pieces of each interrupted one together: matched piece by piece,
+    '"The role," she said, "changed my life."' against '"The film," she said, "changed my life."' was a
+    dropped and an added fragment, not the altered quotation it is."""
+    groups: list[list[Quote]] = []
+    for quote in quotes:
+        if groups and len(groups[-1]) == 1 and interrupted(text, groups[-1][0], quote):
+            groups[-1].append(quote)
+        else:
+            groups.append([quote])
+    return groups
 
 
 def _classify_quote(
@@ -439,7 +496,7 @@ def _classify_quote(
     if match is None or match.matched < min(MIN_MATCHED_WORDS, len(_words(quote.span.text))):
         return QuoteFinding("added", quote.speaker, None, quote, passage)
     original = source[members[0]] if len(members) == 1 else match.source
-    same_speaker = _same_speaker(original.speaker, quote.speaker)
+    same_speaker = _same_speaker(original.speaker, quote.speaker, (original.speaker_span, quote.speaker_span))
     source_passage = locate.aligned_passage_of("source", original.span.start)
     same_passage = passage is not None and passage == source_passage
     speaker = quote.speaker or original.speaker
@@ -646,11 +703,16 @@ def _written_in(text: str, names: set[str]) -> list[Span]:
 
 
 def _compatible(a: NumberMention, b: NumberMention) -> bool:
-    """Same kind and no field that disagrees (a date without a year matches the same date with one)."""
+    """Same kind and no field that disagrees (a date without a year matches the same date with one).
+
+    Two dates must also have a field both give: "2025" and "September" share none, and matching them
+    as one date hid a changed year in "open in 2025, the company said in September" (2025 -> 2027)."""
     if a.kind != b.kind or len(a.value) != len(b.value):
         return False
     if a.kind == "date":
-        return all(x is None or y is None or x == y for x, y in zip(a.value[1:4], b.value[1:4], strict=True))
+        fields = list(zip(a.value[1:4], b.value[1:4], strict=True))
+        both = [(x, y) for x, y in fields if x is not None and y is not None]
+        return bool(both) and all(x == y for x, y in both)
     return a.value == b.value
 
 
@@ -719,26 +781,33 @@ def _lone_peer(
     # "Two individuals" and "53-47 percent" with "30 years ago". A lone count whose surroundings share
     # content words ("2,300 people were evacuated" / "people evacuated from the valley at 3,200") is the
     # same figure restated; two different counts ("34-year-old man" / "Two individuals") share none.
-    if derived.kind != "number":
+    if derived.kind not in ("number", "ordinal"):  # ranks too: "the 87th minute" / "his 23rd goal"
         return peers_s[0]
     shared = _context(source_text, peers_s[0]) & _context(derived_text, derived)
     return peers_s[0] if len(shared) >= CONTEXT_MIN_SHARED else None
 
 
+# The most characters between the two counts of a score written out ("18 out of 25", "18 wins and 25").
+SCORE_COUNTS_GAP = 30
+
+
 def _split_scores(mentions: list[NumberMention], other: list[NumberMention]) -> list[NumberMention]:
-    """A score ("18-25") that the other text gives as two separate counts ("18 out of 25"), and not as a
-    score, is read as those two counts, so that both sides agree instead of one figure being "changed"."""
+    """A score ("18-25") that the other text gives as two separate counts close together ("18 out of
+    25"), and not as a score, is read as those two counts, so that both sides agree instead of one figure
+    being "changed". Close together: the review's vote "11-1" → "10-2" was split because the source said
+    "two" and "10-year" in other sentences."""
     other_scores = {m.value for m in other if m.kind == "score"}
-    other_counts = [m.value[1] for m in other if m.kind == "number"]
+    other_counts = [m for m in other if m.kind == "number"]
+    written_out = {
+        (a.value[1], b.value[1])
+        for a in other_counts
+        for b in other_counts
+        if 0 <= b.span.start - a.span.end <= SCORE_COUNTS_GAP
+    }
     out: list[NumberMention] = []
     for mention in mentions:
         _, first, second = mention.value if mention.kind == "score" else (None, None, None)
-        if (
-            mention.kind != "score"
-            or mention.value in other_scores
-            or first not in other_counts
-            or second not in other_counts
-        ):
+        if mention.kind != "score" or mention.value in other_scores or (first, second) not in written_out:
             out.append(mention)
             continue
         text, start, end = mention.span.text, mention.span.start, mention.span.end
@@ -908,7 +977,7 @@ def diff_attributions(
                 (
                     d
                     for d in left
-                    if _same_speaker(s.speaker, d.speaker)
+                    if _same_speaker(s.speaker, d.speaker, (s.span, d.span))
                     or _refers_back(s, d.speaker, source)
                     or _refers_back(d, s.speaker, derived)
                 ),

@@ -16,7 +16,7 @@ from retold import ner
 from retold.article import Span
 from retold.segment import TITLES
 
-NumberKind = Literal["number", "money", "percent", "date", "weekday", "time", "score"]
+NumberKind = Literal["number", "money", "percent", "date", "weekday", "time", "score", "ordinal"]
 EntityType = Literal["person", "organization", "place"]
 
 
@@ -57,7 +57,7 @@ class EntityMention:
 
 @dataclass(frozen=True, slots=True)
 class NumberMention:
-    """A number, amount of money, percentage, date, weekday or time of day.
+    """A number, amount of money, percentage, date, weekday, time of day, score or ordinal ("87th").
 
     ``value`` is a normalised form that compares equal across spellings: ``("number", 5.0)`` for both
     "5" and "five"; dates are ``(year, month, day, part)`` with ``None`` for what the text leaves out.
@@ -107,13 +107,19 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def extract_quotes(
-    text: str, *, language: str = "en", attributions: list[Attribution] | None = None
+    text: str,
+    *,
+    language: str = "en",
+    attributions: list[Attribution] | None = None,
+    entities: list[EntityMention] | None = None,
 ) -> list[Quote]:
     """Every direct quotation in ``text``, with its speaker where the text names one.
 
     A quotation may span sentences; one left open at the end of a paragraph and reopened at the start of
     the next (the newspaper convention for long quotes) is one quotation. Spans cover the words between
-    the marks. Speakers are found with English rules only; elsewhere they are ``None``.
+    the marks. Speakers are found with English rules only; elsewhere they are ``None``. With ``entities``
+    (the text's), "he said" / "she said" may also stand for a person named after the last named speaker
+    ("Manager Petra Lindqvist was less impressed. "...," she said.").
     """
     ranges = _quote_ranges(text)
     if language != "en":
@@ -126,6 +132,7 @@ def extract_quotes(
     previous_speaker: tuple[str, Span] | None = None
     previous_attribution: Span | None = None
     attribution_starts = {a.span.start for a in attributions}
+    persons = [e for e in entities or [] if e.type == "person" and not _inside(e.span.start, ranges)]
     for start, end in ranges:
         found = _speaker_for(text, start, end, attributions)
         attribution = found[1] if found is not None and found[1].start in attribution_starts else None
@@ -138,6 +145,8 @@ def extract_quotes(
             found, attribution = previous_speaker, previous_attribution
         if found is not None and is_pronoun(found[0]):
             resolved = _nearest_named_before(text, found[1].start, attributions, last_named)
+            if found[0].lower() in ("he", "she") and persons:
+                resolved = _person_named_since(text, found[1].start, resolved, persons)
             found = resolved
         speaker, speaker_span = found if found is not None else (None, None)
         quotes.append(Quote(Span(start, end, text[start:end]), speaker, speaker_span, attribution))
@@ -145,6 +154,10 @@ def extract_quotes(
             last_named = found
         previous_end, previous_speaker, previous_attribution = end, found, attribution
     return quotes
+
+
+def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in ranges)
 
 
 def _quote_ranges(text: str) -> list[tuple[int, int]]:
@@ -197,6 +210,16 @@ def _quotes_in_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[in
     return closed, open_at
 
 
+def interrupted(text: str, first: Quote, second: Quote) -> bool:
+    """Whether ``second`` goes on the sentence of ``first`` after its attribution: '"The film," she said,
+    "changed my life."' is one quotation, written in two pieces."""
+    return (
+        first.span.text.rstrip().endswith(",")
+        and second.span.text[:1].islower()
+        and _only_attribution_between(text, first.span.end, second.span.start)
+    )
+
+
 def _only_attribution_between(text: str, end: int, start: int) -> bool:
     """True when only punctuation and one short attribution clause separate two quotations."""
     if end < 0:
@@ -232,8 +255,11 @@ _FUNCTION_WORD = r"(?:of|by|the|to|in|for|on|at|and|or|a|an|with|from|that|who|w
 # Auxiliaries end a described source: in "X, said the company would pay" the company is what was said
 # about, not who said it (the review's "the company would pay" as a speaker).
 _AUXILIARY = r"(?:would|will|had|has|have|was|were|is|are|could|should|may|might|must|did|does|do|can)\b"
+# A possessive is a determiner too: "Greaves's barrister said", "the company's spokesman", "his lawyer"
+# (the review's "Greaves's barrister said" was no attribution).
+_POSSESSIVE = rf"(?:{_NAME}(?<=['’]s|s['’])|[Tt]he\s+[a-z][\w-]*['’]s|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
 _NOMINAL = (
-    rf"(?:\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:(?!{_AUXILIARY})[a-z][\w-]*\s+){{0,3}}"
+    rf"(?:\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|{_POSSESSIVE})\s+(?:(?!{_AUXILIARY})[a-z][\w-]*\s+){{0,3}}"
     rf"(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*|police)"
 )
 # Lower-case words describing a named speaker: "county emergency manager Lidia Brenner", "club chairman
@@ -293,6 +319,27 @@ _ACCORDING_TO = re.compile(
     rf"\b[Aa]ccording to\s+(?:(?P<plural>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][a-z-]+\s+)?{_PLURAL_HEAD})"
     rf"|{_BEFORE_NAME}(?P<speaker>{_NOMINAL}|{_NAME}))"
 )
+# An anonymous source is one attribution, whole: "people familiar with the matter", "a source close to
+# the investigation", "officials who spoke on condition of anonymity". Its words matched no rule ("people"
+# is no plural in -s) or only their tail ("the investigation said"). After "according to" or a speech verb,
+# or before one.
+# What the source is close to, or knows of: a few words, none a function word or a verb of speech.
+_OBJECT_WORD = rf"(?!{_FUNCTION_WORD}|{_AUXILIARY}|(?:also|later|then)\b|(?:{_SPEECH_VERBS})\b)[\w'’-]+"
+_ANONYMOUS = (
+    r"(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ther|[Mm]ultiple)\s+)?"
+    rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|(?:{_SPEECH_VERBS})\b)[A-Za-z][\w.'’-]*\s+){{0,2}}?"
+    r"(?:[Pp]eople|[Pp]erson|[Ss]ources?|[Oo]fficials?|[Ii]nsiders?|[Aa]ides?|[Dd]iplomats?)\s+"
+    r"(?:who\s+(?:spoke\s+on\s+(?:the\s+)?condition\s+of\s+anonymity|requested\s+anonymity"
+    r"|asked\s+not\s+to\s+be\s+(?:named|identified))"
+    r"|(?:(?:directly\s+)?familiar\s+with|close\s+to|briefed\s+on|(?:with|who\s+ha(?:ve|s|d))\s+(?:direct\s+)?"
+    r"knowledge\s+of)\s+(?:(?:the|his|her|its|their)\s+)?"
+    rf"{_OBJECT_WORD}(?:\s+{_OBJECT_WORD}){{0,3}})"
+)
+_ANONYMOUS_SOURCE = re.compile(
+    rf"(?:\b[Aa]ccording\s+to\s+|(?<=[,\"”]\s)(?:{_SPEECH_VERBS})\s+"
+    rf"|(?<![\w-])(?={_ANONYMOUS}\s+{_VERB_LEAD}(?:{_SPEECH_VERBS})\b))"
+    rf"(?P<speaker>{_ANONYMOUS})(?:\s+{_VERB_LEAD}(?:{_SPEECH_VERBS})\b)?"
+)
 # Not a name spoken to: "He put it simply to Reuters:", "she told CNN:".
 _NAME_BEFORE_COLON = re.compile(
     rf"(?<![\w-])(?<!to )(?<!told )(?<!tells )(?<!telling )(?<!asked )(?P<speaker>{_NAME}):\s*$"
@@ -331,21 +378,27 @@ def extract_attributions(text: str) -> list[Attribution]:
         _VERB_SPEAKER,
         _ACCORDING_TO,
         _PUT_FIGURE_AT,
+        _ANONYMOUS_SOURCE,
     ):
         for match in pattern.finditer(text):
             groups = match.groupdict()
             if groups.get("plural"):  # "according to regional officials"
                 raw, plural = groups["plural"], True
             else:
-                raw, plural = match.group("speaker"), pattern is _PLURAL_SOURCE_VERB
+                raw, plural = match.group("speaker"), pattern in (_PLURAL_SOURCE_VERB, _ANONYMOUS_SOURCE)
             appositive = (groups.get("appositive") or "").strip()
             if appositive and is_nominal(raw) and _NAME_ONLY.fullmatch(appositive):
                 raw = appositive  # "In a statement, Oskar Lindahl, said": the name speaks
-            # A plural source is described, not named: "Officials" opening a sentence is "officials".
+            # A plural or anonymous source is described, not named: "Officials" opening a sentence is
+            # "officials".
             speaker = raw[:1].lower() + raw[1:] if plural else _clean_speaker(raw)
             if speaker is None:
                 continue
             found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))
+    # Words inside quotation marks are what was said, not who said it: the review's '"The people have
+    # asked us to govern ...," party leader Helena Marsh told' made "The people" the speaker.
+    quoted = _quote_ranges(text)
+    found = [a for a in found if not _inside(a.span.start, quoted)]
     found.sort(key=lambda a: (a.span.start, -a.span.end))
     kept: list[Attribution] = []
     for attribution in found:  # overlapping matches: keep the first, longest
@@ -371,9 +424,17 @@ def is_pronoun(speaker: str) -> bool:
     return speaker.lower() in ("he", "she", "they", "we")
 
 
+# "Greaves's barrister", "Westline Rail's chief executive": a name's possessive before a common noun.
+_POSSESSIVE_DESCRIPTION = re.compile(r"(?:['’]s|s['’])\s+[a-z]")
+
+
 def is_nominal(speaker: str) -> bool:
     """Whether a speaker is a description ("a spokesman", "The agency", "officials"), not a name."""
-    return speaker[:1].islower() or speaker.split()[0] in ("The", "A", "An", "One", "Another")
+    return (
+        speaker[:1].islower()
+        or speaker.split()[0] in ("The", "A", "An", "One", "Another", "His", "Her", "Their", "Its")
+        or _POSSESSIVE_DESCRIPTION.search(speaker) is not None
+    )
 
 
 def _speaker_for(text: str, start: int, end: int, attributions: list[Attribution]) -> tuple[str, Span] | None:
@@ -438,6 +499,51 @@ def _nearest_named_before(
     return last_named
 
 
+def _person_named_since(
+    text: str, position: int, named: tuple[str, Span] | None, persons: list[EntityMention]
+) -> tuple[str, Span] | None:
+    """The person a "he said" / "she said" at ``position`` stands for when a sentence after the named
+    speaker's (``named``) and before the pronoun's names one: "Rovers manager Sean Doyle said. ...
+    Athletic manager Petra Lindqvist was less impressed. "We gave away two soft goals," she said." is
+    Lindqvist's, not Doyle's. Only the sentences of the pronoun's paragraph and the one sentence before
+    it; the pronoun's own sentence is left out ('Asked about Doyle, "He was great," she said' is not
+    Doyle's). Two people in that sentence: unknown, not a guess. Else ``named``, as before."""
+    from retold.segment import sentence_ranges
+
+    sentences = sentence_ranges(text)
+    own = next((i for i, (a, b) in enumerate(sentences) if a <= position < b), None)
+    if own is None or own == 0:
+        return named
+    paragraph_start = next(a for a, b in _paragraphs(text) if a <= position <= b)
+    window_start = min(sentences[own - 1][0], paragraph_start)
+    # Past the sentence of the named speaker: in it, other names are what was said about.
+    if named is not None:
+        window_start = max(window_start, next((b for a, b in sentences if a <= named[1].start < b), 0))
+    window_end = sentences[own][0]
+    before = [p for p in persons if window_start <= p.span.start and p.span.end <= window_end]
+    if not before:
+        return named
+    nearest = before[-1]
+    sentence = next((a, b) for a, b in sentences if a <= nearest.span.start < b)
+    # Only the subject opening its sentence ("Athletic manager Petra Lindqvist was less impressed."), not a
+    # name further on: "Mendes ... spoke to Beats 1's Zane Lowe" made Lowe the "he" of Mendes's quotation.
+    if not _SENTENCE_SUBJECT.fullmatch(text, sentence[0], nearest.span.start):
+        return named
+    people = {_last_name_word(p.span.text) for p in before if sentence[0] <= p.span.start < sentence[1]}
+    if len(people) > 1:
+        return None
+    return nearest.span.text, nearest.span
+
+
+# Before a person opening a sentence: up to four words of description, no comma ("Co-star", "Athletic
+# manager", "The club's new head coach").
+_SENTENCE_SUBJECT = re.compile(r"[\"“]?(?:[\w'’.-]+\s+){0,4}")
+
+
+def _last_name_word(name: str) -> str:
+    return name.replace("’", "'").removesuffix("'s").split()[-1].lower()
+
+
 # ---------------------------------------------------------------------------------------------------
 # Numbers, dates, weekdays, times
 
@@ -465,12 +571,13 @@ _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tri
 _SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
 # "one" is left out of spelled numbers ("one of the", "no one"): it is a pronoun far more often than a
 # count in news text; "one million" is still caught through the scale word.
+# Only tens take a second word, and "one" is one there: "twenty-one" was read as 20 (the "one" left off)
+# and "five ten-year terms" as 15.
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _SPELLED = (
-    r"(?:"
+    rf"(?:(?:{'|'.join(_TENS)})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?|"
     + "|".join(sorted(_UNITS, key=len, reverse=True))
-    + r")(?:[-\s](?:"
-    + "|".join(k for k in _UNITS if k not in ("dozen", "zero"))
-    + r"))?"
+    + r")"
 )
 _DIGITS = r"\d+(?:[,\u066c]\d{3})*(?:[.\u066b]\d+)?"
 # Most of continental Europe (and Turkish, Russian, Indonesian, Vietnamese...) writes 1.200 or 1 200 for
@@ -496,7 +603,8 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
     return re.compile(
         "|".join(
             [
-                r"(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b)",
+                # British style writes "6.15pm": a point before am/pm is the clock's colon.
+                r"(?P<time>\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b)",
                 rf"(?P<money>{_CURRENCY_SIGN}\s?{digits}{_SCALE}?|\b{amount}\s+{_CURRENCY_WORD}\b)",
                 rf"(?P<percent>\b(?:{digits}|{_SPELLED})\s?(?:%|percent\b|per cent\b)|{digits}\s?%)",
                 rf"(?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
@@ -511,7 +619,9 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
                 # Nor before a scale word: "10-15 million" stays 10 and 15 million.
                 r"(?P<score>(?<![\w.,\-–])\d{1,3}[-–]\d{1,3}(?![\w%\-–]|[.,]\d)"
                 r"(?!\s?(?:%|percent\b|per cent\b|hundred\b|thousand\b|million\b|billion\b|trillion\b|bn\b|mn\b)))",
-                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
+                # "the 87th minute": a rank, compared only with ranks (87th is no count of 87).
+                r"(?P<ordinal>(?<![\w.,])\d{1,4}(?:st|nd|rd|th)\b)",
+                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred(?:\s+and\s+(?:{_SPELLED}|one)\b)?|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
             ]
         ),
         re.IGNORECASE,
@@ -568,6 +678,10 @@ def _parse_amount(raw: str, *, decimal_comma: bool = False) -> float | None:
     """The numeric value of "1,200", "3.5 million", "$2bn", "twenty-five", "a dozen", "٣٠" (and of
     "1.200" and "45,5" with ``decimal_comma``)."""
     text = raw.lower()
+    hundreds, joined, rest = text.partition(" and ")
+    if joined:  # "one hundred and five": added, where the words would multiply
+        head, tail = _parse_amount(hundreds), _parse_amount(rest)
+        return None if head is None or tail is None else head + tail
     if decimal_comma:  # "1.200,5" -> "1200.5"
         text = _GROUP_SEPARATOR.sub("", text).replace(",", ".")
     text = text.replace("\u066c", ",").replace("\u066b", ".")
@@ -604,7 +718,7 @@ def _number_value(kind: str, raw: str, *, decimal_comma: bool = False) -> tuple[
     if kind == "time":
         if lower in ("noon", "midnight"):
             return ("time", 12 * 60 if lower == "noon" else 0)
-        hour_minute = re.match(r"(\d{1,2})(?::(\d{2}))?", lower)
+        hour_minute = re.match(r"(\d{1,2})(?:[:.](\d{2}))?", lower)
         if hour_minute is None:
             return None
         hour, minute = int(hour_minute.group(1)), int(hour_minute.group(2) or 0)
@@ -620,6 +734,8 @@ def _number_value(kind: str, raw: str, *, decimal_comma: bool = False) -> tuple[
     if kind == "score":
         first, second = re.split(r"[-–]", lower)
         return ("score", int(first), int(second))
+    if kind == "ordinal":
+        return ("ordinal", int(lower[:-2]))
     amount = _parse_amount(raw, decimal_comma=decimal_comma)
     if amount is None:
         return None
@@ -676,6 +792,11 @@ def _written_as_name(mention: str) -> bool:
     return any(ch.isupper() or ch.isdigit() for ch in mention)
 
 
+# A government portfolio before the office's title is no organisation: spaCy reads "Interior" in
+# "Interior minister Jorge Pizarro said" (and "Defence" in "Defence secretary") as one.
+_BEFORE_OFFICE = re.compile(r"\s+(?:minister|secretary|ministry)\b", re.IGNORECASE)
+
+
 def extract_entities(text: str) -> list[EntityMention]:
     """People, organisations and places in English ``text``, by spaCy's pretrained NER, sentence by sentence."""
     from retold.segment import sentence_ranges
@@ -694,6 +815,8 @@ def extract_entities(text: str) -> list[EntityMention]:
                 start += 4
             if text[start:end].endswith(("'s", "’s")):
                 end -= 2
+            if kind == "organization" and " " not in text[start:end] and _BEFORE_OFFICE.match(text, end):
+                continue
             if end > start and _WORD.search(text, start, end) and _written_as_name(text[start:end]):
                 mentions.append(EntityMention(Span(start, end, text[start:end]), kind))
     return mentions
@@ -702,12 +825,13 @@ def extract_entities(text: str) -> list[EntityMention]:
 def extract_facts(text: str, *, language: str = "en") -> ArticleFacts:
     """Quotes, entities, numbers and attributions of one text; entities only where a pipeline exists."""
     attributions = extract_attributions(text) if language == "en" else []
+    entities = extract_entities(text) if language == "en" else []
     facts = ArticleFacts(
-        quotes=extract_quotes(text, language=language, attributions=attributions),
+        quotes=extract_quotes(text, language=language, attributions=attributions, entities=entities),
         numbers=extract_numbers(text, language=language),
     )
     if language == "en":
-        facts.entities = extract_entities(text)
+        facts.entities = entities
         facts.attributions = attributions
     else:
         facts.notes.append(f"entities not extracted: no pipeline for language '{language}'")

@@ -79,6 +79,26 @@ def test_quote_given_to_another_speaker_with_a_negation_cut_is_altered_and_names
     assert {"op": "delete", "text": " not"} in quotes[0]["diff"]
 
 
+@pytest.mark.parametrize(
+    ("derived", "expected"),
+    [
+        # The review's interr2 and interr: a quotation interrupted by its attribution is one quotation.
+        ('"The film changed my life and I was ready to walk away," she said.', ["unchanged"]),
+        ('"The role," she said, "changed my life and I was ready to walk away."', ["altered"]),
+    ],
+)
+def test_a_quotation_interrupted_by_its_attribution_is_one_quotation(derived, expected):
+    source = '"The film," she said, "changed my life and I was ready to walk away."'
+    assert [q.status for q in _diff(source, derived).quotes] == expected
+
+
+def test_a_quotation_split_by_its_attribution_keeps_its_two_kept_pieces():
+    # The test set's q-split-1: each piece is a kept piece of the source, so each is trimmed.
+    source = '"These are painful decisions, but they are necessary for the company to survive," she wrote.'
+    derived = '"These are painful decisions," she wrote, "but they are necessary for the company to survive."'
+    assert [q.status for q in _diff(source, derived).quotes] == ["trimmed", "trimmed"]
+
+
 def test_altered_quote_by_the_same_speaker_has_no_source_speaker():
     derived = SOURCE.replace("we will not leave", "we will leave")
     quotes = [q.to_dict() for q in _diff(SOURCE, derived).quotes]
@@ -137,6 +157,38 @@ def test_a_changed_vote_is_one_change():
         ("changed", "7-2", "6-3"),
         ("unchanged", "Monday", "Monday"),
     ]
+
+
+def test_a_changed_year_beside_a_month_is_changed():
+    # The review's y4: a year and a month share no field, so "2025" matched "September" as the same date
+    # and the changed year was never reported.
+    source = "The plant will open in 2025, the company said in September."
+    numbers = _diff(source, source.replace("2025", "2027")).numbers
+    assert [(n.status, n.source.span.text, n.derived.span.text) for n in numbers] == [
+        ("changed", "2025", "2027"),
+        ("unchanged", "September", "September"),
+    ]
+
+
+def test_a_changed_ordinal_is_changed_and_compares_only_with_ordinals():
+    # The review's ordinal: "87th" was no figure at all.
+    source = "Kieran Walsh scored the winner in the 87th minute, his 3rd goal of the season."
+    numbers = _diff(source, source.replace("87th", "89th")).numbers
+    assert [(n.status, n.source.kind, n.source.span.text, n.derived.span.text) for n in numbers] == [
+        ("changed", "ordinal", "87th", "89th"),
+        ("unchanged", "ordinal", "3rd", "3rd"),
+    ]
+    numbers = _diff("He came 3rd in the race.", "He came in 3 races.").numbers
+    assert sorted(n.status for n in numbers) == ["added", "dropped"]
+
+
+def test_a_changed_vote_is_not_split_by_counts_elsewhere():
+    # The review's vote2: the source's "two" and "10-year" made the rewrite's 10-2 two counts.
+    source = "The decision was approved by a vote of 11-1.\n\nThere were two cuts.\n\nThe 10-year yield fell."
+    numbers = _diff(source, source.replace("11-1", "10-2")).numbers
+    assert [
+        (n.status, n.source.span.text, n.derived.span.text) for n in numbers if n.status != "unchanged"
+    ] == [("changed", "11-1", "10-2")]
 
 
 def test_a_record_given_as_two_counts_is_the_same_figures():
@@ -212,6 +264,15 @@ def test_dropped_attribution():
     assert [a.source.speaker for a in dropped] == ["a security official"]
 
 
+def test_a_dropped_anonymous_source_is_a_dropped_attribution():
+    # The review's anon2: "according to people familiar with the matter" was no attribution at all.
+    source = "The suspects were detained on Saturday, according to people familiar with the matter."
+    attributions = _diff(source, "The suspects were detained on Saturday.").attributions
+    assert [(a.status, a.source and a.source.speaker) for a in attributions] == [
+        ("dropped", "people familiar with the matter")
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "derived"),
     [
@@ -229,6 +290,33 @@ def test_dropped_attribution():
 def test_a_reworded_attribution_to_the_same_speaker_is_unchanged(source, derived):
     attributions = _diff(source, derived).attributions
     assert [a.status for a in attributions] == ["unchanged"]
+
+
+@pytest.mark.parametrize(
+    ("derived", "expected"),
+    [
+        # The review's analyst: a named source made anonymous was unchanged ("analysts" was read as a
+        # spelling of the name's "Analyst").
+        ("The price rise could deter upgrades, analysts said.", "changed"),
+        ("The price rise could deter upgrades, the analyst said.", "unchanged"),
+    ],
+)
+def test_a_named_source_made_anonymous_is_a_changed_attribution(derived, expected):
+    source = "Analyst Carolina Milanesi of Creative Strategies said the price rise could deter upgrades."
+    assert [a.status for a in _diff(source, derived).attributions] == [expected]
+
+
+def test_a_possessive_description_is_an_attribution_and_the_same_source_as_its_named_form():
+    # The review's barr: "Fiona Reid, said" was dropped and "Greaves's barrister said" no attribution.
+    # The source's own phrase calls Fiona Reid Greaves's barrister: the rewrite cut the name, not the source.
+    source = "Greaves's barrister, Fiona Reid, said her client was deeply ashamed."
+    attributions = _diff(source, "Greaves's barrister said her client was deeply ashamed.").attributions
+    assert [(a.status, a.source.span.text, a.derived.span.text) for a in attributions] == [
+        ("unchanged", "Greaves's barrister, Fiona Reid, said", "Greaves's barrister said")
+    ]
+    # Another description is another source (the review's analyst).
+    attributions = _diff(source, "Greaves's solicitor said her client was deeply ashamed.").attributions
+    assert [a.status for a in attributions] == ["changed"]
 
 
 @pytest.mark.parametrize(
