@@ -27,8 +27,8 @@ from rapidfuzz.distance import Indel
 
 from retold.segment import INVISIBLE_CHARACTERS, word_spans
 
-# Function words of English news: overlap in these says little about shared content. Only used to
-# weight English pairs; for other languages the plain word sets are used.
+# Function words of English news: overlap in these says little about shared content. Of other languages
+# only the single-character function words of Chinese and Japanese are added (below).
 STOPWORDS = frozenset(
     [
         "a",
@@ -116,6 +116,16 @@ STOPWORDS = frozenset(
         "out",
     ]
 )
+# Chinese and Japanese are tokenised one character per word (segment.word_spans), so their grammar comes
+# through as "words" too: hiragana are mostly particles and inflections (の が は を た), and these Chinese
+# characters are function words or pronouns. Counted as content, they made two unrelated Japanese articles
+# share 48% of their "content words" and look like the same story.
+_HIRAGANA = "".join(map(chr, range(0x3041, 0x3097))) + "\u309d\u309e"
+_CHINESE_FUNCTION_CHARACTERS = (
+    "的了是在和也有这那就都而与及等我他她们个一不为以于对中上下来到说将被把从之其"
+    "這個們為於對來說將從與"  # the same in traditional characters
+)
+STOPWORDS |= frozenset(_HIRAGANA + _CHINESE_FUNCTION_CHARACTERS)
 _DIGIT = regex.compile(r"\p{Nd}")
 _QUOTES = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "…": "..."}
