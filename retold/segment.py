@@ -23,6 +23,7 @@ import regex
 from retold.article import Article, Span
 
 __all__ = [
+    "UNSPACED_SCRIPTS",
     "Sentence",
     "detect_language",
     "sentence_ranges",
@@ -389,12 +390,13 @@ def _period_ends_sentence(text: str, sentence_start: int, period: int, next_pos:
 # --------------------------------------------------------------------------------------------------
 # Words
 
-# Scripts written without spaces between words: one character (with its combining marks) per token.
-_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30fc"
+# Scripts written without spaces between words: one character (with its combining marks) per token. A
+# regex character-class body; candidates.py tokenises these scripts the same way.
+UNSPACED_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30fc"
 _WORD = regex.compile(
-    rf"[{_UNSPACED}]\p{{M}}*"
-    rf"|[[\p{{L}}\p{{M}}\p{{N}}]--[{_UNSPACED}]]+"
-    rf"(?:(?:['\u2019]|(?<=\p{{N}})[.,](?=\p{{N}}))[[\p{{L}}\p{{M}}\p{{N}}]--[{_UNSPACED}]]+)*",
+    rf"[{UNSPACED_SCRIPTS}]\p{{M}}*"
+    rf"|[[\p{{L}}\p{{M}}\p{{N}}]--[{UNSPACED_SCRIPTS}]]+"
+    rf"(?:(?:['\u2019]|(?<=\p{{N}})[.,](?=\p{{N}}))[[\p{{L}}\p{{M}}\p{{N}}]--[{UNSPACED_SCRIPTS}]]+)*",
     regex.VERSION1,
 )
 
