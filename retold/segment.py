@@ -4,7 +4,8 @@ Sentence boundaries come from the Unicode Sentence_Terminal property (``.`` ``!`
 ``。`` ``！`` ``？`` ``।`` ``։`` ...), so no script is left to an English-only rule. On top of that,
 a layer for cased (Latin, Greek, Cyrillic) text keeps news abbreviations (``U.S.``, ``Gen.``,
 ``Jan. 5``, ``No. 2``, ``a.m.``), initials (``George W. Bush``) and quotations closed by an attribution
-(``“We will not leave!” he said.``) inside their sentence.
+(``“We will not leave!” he said.``) inside their sentence, and a German quotation (``„Wir bleiben.“``,
+``»Wir bleiben.«``) ends one like an English one.
 
 Everything here is a linear scan with bounded look-behind and look-ahead around each candidate
 boundary, so a 50 MB text takes seconds, not minutes, and every offset points into the text as given.
@@ -150,6 +151,13 @@ _CANDIDATE = regex.compile(
 # Terminals that Latin-script text follows with a space; any other terminal (。！？ ۔ ؟ ।) ends a
 # sentence even when the next character follows without one.
 _SPACED_TERMINALS = frozenset(".!?\u2026")
+# German, and other languages that open a quotation low („Wir bleiben.“, ‚so‘) or with guillemets pointing
+# inwards (»Wir bleiben.«), close it with a character Unicode files as an *opening* quote, which
+# _CANDIDATE does not take as a closer. Keyed by that closer: the opener that makes it one.
+_OPENER_OF_INWARD_CLOSER = {"\u201c": "\u201e", "\u2018": "\u201a", "\u00ab": "\u00bb", "\u2039": "\u203a"}
+# How far back the opener of such a quotation is looked for: a long quoted paragraph, and a bound that
+# keeps the scan linear in a text full of stray quotes.
+_MAX_QUOTATION_CHARS = 2000
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
 _QUOTE_CLOSERS = frozenset("\"'\u2019\u201d\u00bb\u203a")
 _WHITESPACE = regex.compile(r"\s*")
@@ -302,13 +310,35 @@ def _sentence_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int
     """Sentences of ``text[start:end]`` as trimmed, non-empty ``(start, end)`` ranges."""
     sentence_start = start
     for candidate in _CANDIDATE.finditer(text, start, end):
-        boundary = candidate.end()
+        boundary = _inward_closer_end(text, start, candidate.end(), end)
         if boundary < end and _is_boundary(
             text, sentence_start, candidate.start(), candidate.end(1), boundary, end
         ):
             yield from _trimmed_ranges(text, iter([(sentence_start, boundary)]))
             sentence_start = boundary
     yield from _trimmed_ranges(text, iter([(sentence_start, end)]))
+
+
+def _inward_closer_end(text: str, paragraph_start: int, boundary: int, end: int) -> int:
+    """``boundary``, moved past a “ ‘ « ‹ that closes a quotation opened with „ ‚ » › (see
+    _OPENER_OF_INWARD_CLOSER) when whitespace and a capital follow it: „Wir bleiben.“ Die Opposition ...
+
+    The same characters open an English quotation, so they count as a closer only when their opener came
+    earlier in the paragraph and no such character has closed it since.
+    """
+    if boundary + 1 >= end:
+        return boundary
+    opener = _OPENER_OF_INWARD_CLOSER.get(text[boundary])
+    if opener is None or not text[boundary + 1].isspace():
+        return boundary
+    next_pos = _WHITESPACE.match(text, boundary + 1, end).end()
+    if next_pos < end and not text[next_pos].isupper():
+        return boundary
+    look_from = max(paragraph_start, boundary - _MAX_QUOTATION_CHARS)
+    quote_start = text.rfind(opener, look_from, boundary)
+    if quote_start < 0 or text.find(text[boundary], quote_start, boundary) >= 0:
+        return boundary
+    return boundary + 1
 
 
 def _is_boundary(

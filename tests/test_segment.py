@@ -120,6 +120,29 @@ def test_english_abbreviations_initials_and_numbers(text: str, expected: list[st
             "« Nous restons. » Le maire a parlé.",
             ["« Nous restons. »", "Le maire a parlé."],
         ),
+        (
+            "Der Minister sagte: „Wir werden die Steuern nicht erhöhen.“ Die Opposition kritisierte den Plan.",
+            [
+                "Der Minister sagte: „Wir werden die Steuern nicht erhöhen.“",
+                "Die Opposition kritisierte den Plan.",
+            ],
+        ),
+        (
+            "„Wir bleiben. Wir bauen auf.“ Der Bürgermeister nickte.",
+            ["„Wir bleiben.", "Wir bauen auf.“", "Der Bürgermeister nickte."],
+        ),
+        (
+            "Er sagte: »Wir gehen nicht!« Dann schwieg er. Sie rief: ‚Nie!‘ Alle lachten.",
+            ["Er sagte: »Wir gehen nicht!«", "Dann schwieg er.", "Sie rief: ‚Nie!‘", "Alle lachten."],
+        ),
+        (
+            "„Wir bleiben!“ sagte der Bürgermeister. Alle jubelten.",
+            ["„Wir bleiben!“ sagte der Bürgermeister.", "Alle jubelten."],
+        ),
+        (  # “ opens an English quotation: without „ before it, it is no closer
+            "He said.“We stay.” Then he left.",
+            ["He said.“We stay.”", "Then he left."],
+        ),
     ],
 )
 def test_quotes_dashes_and_ellipses(text: str, expected: list[str]) -> None:
