@@ -179,8 +179,9 @@ def _word_set(words: str) -> frozenset[str]:
 # Abbreviations that always precede a name: a period after them never ends a sentence.
 TITLES = _word_set("""Mr Mrs Ms Mmes Messrs Dr Drs Gen Gens Sen Sens Rep Reps Gov Lt Col Capt Cpt Sgt Maj Adm Cmdr
     Cmdt Prof Rev Hon Pres Supt Insp Det Cpl Pvt Brig Msgr Atty Amb Sec Secs Rt Fr""")
-# The same in Spanish, French, German, Italian and Portuguese news ("la Sra. García", "Hr. Weber").
-TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg")
+# The same in Spanish, French, German, Italian and Portuguese news ("la Sra. García", "Hr. Weber"), and
+# Hindi (डॉ., "Dr.").
+TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg डॉ")
 # Months that follow a day written as an ordinal ("am 1. Juli", "den 3. Oktober", "1. januar"): the
 # period is the ordinal's, not a sentence end.
 # German and Austrian month names (the languages that write the day so and capitalise the month);
@@ -189,8 +190,23 @@ TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott S
 _ORDINAL_MONTHS = _word_set("Januar Jänner Februar März Mai Juni Juli Oktober Dezember")
 _SHARED_MONTHS = _word_set("April August September November")
 _DATE_PREPOSITIONS = _word_set("am Am vom Vom zum bis Bis ab Ab seit Seit den dem Den Dem")
-# Abbreviations that are never the last word of a sentence in news text.
-_NEVER_FINAL = _word_set("e.g i.e cf viz vs approx ca")
+# Abbreviations that are never the last word of a sentence in news text. German "bzw." (or rather) and
+# Russian "им." (named after: "МГУ им. Ломоносова") join two phrases.
+_NEVER_FINAL = _word_set("e.g i.e cf viz vs approx ca bzw им")
+# The same written as two letters with a space: German "z. B." (for example), "d. h." (that is), "u. a."
+# (among others) and Russian "т. е." (that is). Neither period ends a sentence, though a capital may follow
+# each ("z. B. Die Grünen"). "u. a." may also stand for "und andere" at a sentence's end; in news it is
+# far more often "unter anderem" before what it lists.
+_SPACED_ABBREVIATION = regex.compile(r"(?<![\p{L}\p{M}])(?:z\.\s?B|d\.\s?h|u\.\s?a|т\.\s?е)\.")
+# Russian "г." before a city's name ("в г. Москве"); after a number it is a year ("в 2023 г.") and may end
+# the sentence.
+_CITY = "г"
+# Articles and contracted prepositions that come before a German ordinal ("Der 1. FC Köln", "zum 2. Mal"):
+# after one of them a number of one or two digits and a period is an ordinal, not a sentence end. Lower-case
+# "am" is left out: "I am 12. The ..." is English.
+_BEFORE_ORDINAL = _word_set(
+    "der die das dem den des zum zur im beim vom Der Die Das Dem Den Des Zum Zur Im Beim Vom Am"
+)
 # Abbreviations that are followed by a number when they are not ending the sentence: "No. 2", "Jan. 5".
 _BEFORE_NUMBER = _word_set("""No Nos Nr Vol Vols p pp Art Fig Figs Ch Para Pt Op Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct
     Nov Dec""")
@@ -393,6 +409,14 @@ def _period_ends_sentence(text: str, sentence_start: int, period: int, next_pos:
     word = word_match.group().lstrip(".'\u2019-")
     if word in TITLES or word in _NEVER_FINAL or word.lower() in _NEVER_FINAL:
         return False
+    for abbreviation in _SPACED_ABBREVIATION.finditer(text, max(sentence_start, period - 4), period + 4):
+        if abbreviation.start() <= period < abbreviation.end():
+            return False
+    before = text[max(sentence_start, word_match.start() - 8) : word_match.start()].split()
+    if word == _CITY and not (before and before[-1][-1:].isdigit()):
+        return False
+    if word.isascii() and word.isdigit() and len(word) <= 2 and before and before[-1] in _BEFORE_ORDINAL:
+        return False  # "Der 1. FC Köln", "zum 2. Mal": an ordinal
     if word == "EE" and text.startswith("UU.", next_pos):
         return False  # "EE. UU.", the United States in Spanish (EE alone may be a company ending a sentence)
     if word.isdigit() and len(word) <= 3 and not text[sentence_start : word_match.start()].strip():

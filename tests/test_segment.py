@@ -239,9 +239,36 @@ def test_sentence_terminals_of_every_script(text: str, expected: list[str]) -> N
         ("He joined BT and EE. The firm grew.", ["He joined BT and EE.", "The firm grew."]),
         ("Emissions fell 12% in 2020¹. The report came out on Monday.",
          ["Emissions fell 12% in 2020¹.", "The report came out on Monday."]),
+        # German "z. B.", "d. h.", "u. a.", "bzw." and ordinals after an article or "zum".
+        ("Viele Parteien, z. B. Die Grünen, stimmten zu. Dann ging es los.",
+         ["Viele Parteien, z. B. Die Grünen, stimmten zu.", "Dann ging es los."]),
+        ("Es gilt ab sofort, d. h. Mieter zahlen weniger. Er traf u. a. Müller. Der Preis bzw. Die Kosten.",
+         ["Es gilt ab sofort, d. h. Mieter zahlen weniger.", "Er traf u. a. Müller.",
+          "Der Preis bzw. Die Kosten."]),
+        ("Der 1. FC Köln gewann. Zum 2. Mal siegte er. Laut Dr. Müller war es im Jahr 2023. Die Fans jubelten.",
+         ["Der 1. FC Köln gewann.", "Zum 2. Mal siegte er.", "Laut Dr. Müller war es im Jahr 2023.",
+          "Die Fans jubelten."]),
+        ("I am 12. The teacher knows.", ["I am 12.", "The teacher knows."]),
     ],
 )  # fmt: skip
 def test_abbreviations_and_dates_of_other_latin_script_languages(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Russian "г." before a city (after a year it may end the sentence), "т. е." and "им.".
+        ("Совещание прошло в г. Москве. Участники обсудили бюджет.",
+         ["Совещание прошло в г. Москве.", "Участники обсудили бюджет."]),
+        ("Это было в 2023 г. Потом всё изменилось.", ["Это было в 2023 г.", "Потом всё изменилось."]),
+        ("Он учился в МГУ им. Ломоносова, т. е. В Москве. Потом уехал.",
+         ["Он учился в МГУ им. Ломоносова, т. е. В Москве.", "Потом уехал."]),
+        # Hindi डॉ. ("Dr.").
+        ("फिर वह चला गया। डॉ. शर्मा ने कहा कि स्थिति ठीक है।", ["फिर वह चला गया।", "डॉ. शर्मा ने कहा कि स्थिति ठीक है।"]),
+    ],
+)  # fmt: skip
+def test_abbreviations_of_cyrillic_and_devanagari_news(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
 
 
