@@ -140,6 +140,9 @@ _TYPED_DASH = regex.compile(r"-{2,}")
 _MARKDOWN = regex.compile(
     r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])|^(?:#{1,6}|>|[-*+])\s+(?!\d)"
 )
+# French sets a space (often a no-break or narrow no-break one) before ! ? : ; » › and after « ‹, where
+# English and many copies set none: "sceptiques !" and "sceptiques!" are the same wording.
+_SPACE_AROUND_FRENCH_PUNCTUATION = regex.compile(r"\s+(?=[!?:;\u00bb\u203a])|(?<=[\u00ab\u2039])\s+")
 
 _INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS, None))
 
@@ -161,10 +164,12 @@ LEXICAL_FEATURES = FEATURES[1:]
 
 def normalize(text: str) -> str:
     """Case-folded text with typographic quotes, dashes and ellipses made plain, Markdown marks left out
-    and whitespace collapsed: two texts equal under it have the same wording."""
+    and whitespace collapsed (and dropped before ! ? : ; » › and after « ‹, as French spacing sets it):
+    two texts equal under it have the same wording."""
     plain = (
         _MARKDOWN.sub("", text.strip()) if "*" in text or "_" in text or text.lstrip()[:1] in "#>-+" else text
     )
+    plain = _SPACE_AROUND_FRENCH_PUNCTUATION.sub("", plain)
     return " ".join(_TYPED_DASH.sub("-", plain.translate(_QUOTES)).casefold().split())
 
 
