@@ -604,9 +604,30 @@ def _latin_language(sample: str) -> str | None:
 _MIN_IDENTIFIER_PROBABILITY = 0.2
 
 
+# py3langid's model names some languages by ISO 639-3 codes, where ISO 639-1 (what detect_language
+# promises) has a code for the language or its macrolanguage: Wu and Cantonese are Chinese, Egyptian and
+# Moroccan Arabic are Arabic, and so on. Its other three-letter codes (Acehnese, Ligurian, Venetian, "no
+# linguistic content" ...) have no two-letter code and stay "unsure".
+_TWO_LETTER_CODES = {
+    "wuu": "zh",
+    "yue": "zh",
+    "arz": "ar",
+    "ary": "ar",
+    "fuv": "ff",
+    "gug": "gn",
+    "kik": "ki",
+    "ltg": "lv",
+    "sdh": "ku",
+    "uzs": "uz",
+}
+
+
 def _identified_language(sample: str) -> str | None:
     language, probability = _language_identifier().classify(sample)
-    return str(language) if probability >= _MIN_IDENTIFIER_PROBABILITY else None
+    if probability < _MIN_IDENTIFIER_PROBABILITY:
+        return None
+    code = _TWO_LETTER_CODES.get(str(language), str(language))
+    return code if len(code) == 2 else None
 
 
 @lru_cache(maxsize=1)

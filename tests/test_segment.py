@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retold import segment
 from retold.article import Article, Boilerplate, Span
 from retold.segment import Sentence, detect_language, split_paragraphs, split_sentences, word_spans
 
@@ -301,6 +302,26 @@ def test_abbreviations_of_cyrillic_and_devanagari_news(text: str, expected: list
 )
 def test_detect_language(text: str, language: str | None) -> None:
     assert detect_language(text) == language
+
+
+def test_detect_language_gives_two_letter_codes_only() -> None:
+    # Half English, half Chinese: the n-gram model's best guess is Wu Chinese ("wuu"), which is Chinese.
+    mixed = "A new ferry line opened in Ningbo on Monday. 宁波的新渡轮线路周一开通。Passengers praised the view. 乘客们称赞了风景。"
+    assert detect_language(mixed) == "zh"
+
+
+@pytest.mark.parametrize(
+    ("model_says", "language"), [("yue", "zh"), ("arz", "ar"), ("vec", None), ("en", "en")]
+)
+def test_the_language_models_three_letter_codes_become_two_letter_ones_or_none(
+    monkeypatch: pytest.MonkeyPatch, model_says: str, language: str | None
+) -> None:
+    class Model:
+        def classify(self, sample: str) -> tuple[str, float]:
+            return model_says, 0.9
+
+    monkeypatch.setattr(segment, "_language_identifier", Model)
+    assert detect_language("Zxq vrolt Krambek Yastin Olvero Tumbrel.") == language
 
 
 # --------------------------------------------------------------------------------------------------
