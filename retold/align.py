@@ -627,6 +627,11 @@ def _aligned_passage(
         label = "edited"
         score = max(score, word_edit_similarity(source_features, derived_features))
         diff = word_diff(source_text, derived_text)
+        if all(op == "equal" for op, _ in diff):
+            # Every character agrees up to case and quote style and only the spacing differs ("U. S." and
+            # "U.S."): the same wording. As "edited" its diff had no change to show, and its equal pieces,
+            # which carry the derived text, were shown as the source too.
+            label, score, diff = "verbatim", 1.0, None
     else:
         label = "paraphrased"
     return Passage(

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
+from retold.segment import UNSPACED_SCRIPTS
+
 # 5-word shingles: the unit the Reuters speed bar is defined on (datasketch baseline, issue 4), and long
 # enough that shared stock phrases ("said in a statement") rarely make two unrelated texts collide.
 SHINGLE_WORDS = 5
@@ -53,7 +55,11 @@ MIN_CONTAINED_SHINGLES = 20
 # (earnings tables) where pairing every member with every other would dominate the run.
 MAX_BUCKET = 200
 
-_WORD = regex.compile(r"\w+")
+# Word characters, except that scripts written without spaces (Chinese, Japanese, Thai ...) give one token
+# per character as segment.word_spans does: as one \w+ run a whole clause was one token, so an edited copy
+# shared no shingle with its source. Any other text gives exactly the tokens of a plain \w+, so the
+# signatures of stores indexed before stay valid for it.
+_WORD = regex.compile(rf"[{UNSPACED_SCRIPTS}]\p{{M}}*|[\w--[{UNSPACED_SCRIPTS}]]+", regex.VERSION1)
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # Fixed seeds: signatures are stored and compared across runs, so the permutations must never change.
 _rng = np.random.default_rng(20240611)

@@ -67,10 +67,9 @@ SNIFF_BYTES = 8192
 BINARY_CONTROL_SHARE = 0.01
 # The same for a file of records (JSONL), whose bad lines are reported one by one: only a binary file.
 BINARY_RECORDS_CONTROL_SHARE = 0.05
-# Share of bytes >= 0x80 above which a file that is not valid UTF-8 counts as binary rather than as
-# text in a legacy encoding: Latin-1/cp1252 news text has a few per cent accented letters, random or
-# compressed bytes have ~50 %.
-BINARY_HIGH_SHARE = 0.30
+# No share of bytes >= 0x80 makes a file binary: Cyrillic, Arabic, Chinese or Japanese text in a legacy
+# encoding (cp1251, cp1256, GB2312, Shift-JIS) is 50-100 % such bytes, and is text to convert, while
+# compressed or random bytes are also ~11 % control bytes, which the share above catches.
 # UTF-16 without a BOM: in text that is mostly ASCII every other byte is NUL. Over half the bytes at one
 # parity NUL and almost none at the other is that pattern; binary formats have NULs at both.
 UTF16_NUL_SHARE = 0.5
@@ -510,8 +509,6 @@ def _decode(data: bytes, name: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         sample = data[:SNIFF_BYTES]
-        if sum(b >= 0x80 for b in sample) > BINARY_HIGH_SHARE * len(sample):
-            raise InputError(f"{name} looks like a binary file, not an article") from None
         declared = declared_html_charset(sample)
         if declared is not None:  # an HTML page that says what it is written in (iso-8859-1, cp1252...)
             try:

@@ -4,7 +4,8 @@ Sentence boundaries come from the Unicode Sentence_Terminal property (``.`` ``!`
 ``。`` ``！`` ``？`` ``।`` ``։`` ...), so no script is left to an English-only rule. On top of that,
 a layer for cased (Latin, Greek, Cyrillic) text keeps news abbreviations (``U.S.``, ``Gen.``,
 ``Jan. 5``, ``No. 2``, ``a.m.``), initials (``George W. Bush``) and quotations closed by an attribution
-(``“We will not leave!” he said.``) inside their sentence.
+(``“We will not leave!” he said.``) inside their sentence, and a German quotation (``„Wir bleiben.“``,
+``»Wir bleiben.«``) ends one like an English one.
 
 Everything here is a linear scan with bounded look-behind and look-ahead around each candidate
 boundary, so a 50 MB text takes seconds, not minutes, and every offset points into the text as given.
@@ -23,6 +24,7 @@ import regex
 from retold.article import Article, Span
 
 __all__ = [
+    "UNSPACED_SCRIPTS",
     "Sentence",
     "detect_language",
     "sentence_ranges",
@@ -149,6 +151,13 @@ _CANDIDATE = regex.compile(
 # Terminals that Latin-script text follows with a space; any other terminal (。！？ ۔ ؟ ।) ends a
 # sentence even when the next character follows without one.
 _SPACED_TERMINALS = frozenset(".!?\u2026")
+# German, and other languages that open a quotation low („Wir bleiben.“, ‚so‘) or with guillemets pointing
+# inwards (»Wir bleiben.«), close it with a character Unicode files as an *opening* quote, which
+# _CANDIDATE does not take as a closer. Keyed by that closer: the opener that makes it one.
+_OPENER_OF_INWARD_CLOSER = {"\u201c": "\u201e", "\u2018": "\u201a", "\u00ab": "\u00bb", "\u2039": "\u203a"}
+# How far back the opener of such a quotation is looked for: a long quoted paragraph, and a bound that
+# keeps the scan linear in a text full of stray quotes.
+_MAX_QUOTATION_CHARS = 2000
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
 _QUOTE_CLOSERS = frozenset("\"'\u2019\u201d\u00bb\u203a")
 _WHITESPACE = regex.compile(r"\s*")
@@ -170,8 +179,9 @@ def _word_set(words: str) -> frozenset[str]:
 # Abbreviations that always precede a name: a period after them never ends a sentence.
 TITLES = _word_set("""Mr Mrs Ms Mmes Messrs Dr Drs Gen Gens Sen Sens Rep Reps Gov Lt Col Capt Cpt Sgt Maj Adm Cmdr
     Cmdt Prof Rev Hon Pres Supt Insp Det Cpl Pvt Brig Msgr Atty Amb Sec Secs Rt Fr""")
-# The same in Spanish, French, German, Italian and Portuguese news ("la Sra. García", "Hr. Weber").
-TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg")
+# The same in Spanish, French, German, Italian and Portuguese news ("la Sra. García", "Hr. Weber"), and
+# Hindi (डॉ., "Dr.").
+TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott Sig Sigg डॉ")
 # Months that follow a day written as an ordinal ("am 1. Juli", "den 3. Oktober", "1. januar"): the
 # period is the ordinal's, not a sentence end.
 # German and Austrian month names (the languages that write the day so and capitalise the month);
@@ -180,8 +190,23 @@ TITLES |= _word_set("Sra Srta Sres Dña Dra Lic Ing Mme Mlle Mlles Hr Hrn Dott S
 _ORDINAL_MONTHS = _word_set("Januar Jänner Februar März Mai Juni Juli Oktober Dezember")
 _SHARED_MONTHS = _word_set("April August September November")
 _DATE_PREPOSITIONS = _word_set("am Am vom Vom zum bis Bis ab Ab seit Seit den dem Den Dem")
-# Abbreviations that are never the last word of a sentence in news text.
-_NEVER_FINAL = _word_set("e.g i.e cf viz vs approx ca")
+# Abbreviations that are never the last word of a sentence in news text. German "bzw." (or rather) and
+# Russian "им." (named after: "МГУ им. Ломоносова") join two phrases.
+_NEVER_FINAL = _word_set("e.g i.e cf viz vs approx ca bzw им")
+# The same written as two letters with a space: German "z. B." (for example), "d. h." (that is), "u. a."
+# (among others) and Russian "т. е." (that is). Neither period ends a sentence, though a capital may follow
+# each ("z. B. Die Grünen"). "u. a." may also stand for "und andere" at a sentence's end; in news it is
+# far more often "unter anderem" before what it lists.
+_SPACED_ABBREVIATION = regex.compile(r"(?<![\p{L}\p{M}])(?:z\.\s?B|d\.\s?h|u\.\s?a|т\.\s?е)\.")
+# Russian "г." before a city's name ("в г. Москве"); after a number it is a year ("в 2023 г.") and may end
+# the sentence.
+_CITY = "г"
+# Articles and contracted prepositions that come before a German ordinal ("Der 1. FC Köln", "zum 2. Mal"):
+# after one of them a number of one or two digits and a period is an ordinal, not a sentence end. Lower-case
+# "am" is left out: "I am 12. The ..." is English.
+_BEFORE_ORDINAL = _word_set(
+    "der die das dem den des zum zur im beim vom Der Die Das Dem Den Des Zum Zur Im Beim Vom Am"
+)
 # Abbreviations that are followed by a number when they are not ending the sentence: "No. 2", "Jan. 5".
 _BEFORE_NUMBER = _word_set("""No Nos Nr Vol Vols p pp Art Fig Figs Ch Para Pt Op Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct
     Nov Dec""")
@@ -301,13 +326,35 @@ def _sentence_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int
     """Sentences of ``text[start:end]`` as trimmed, non-empty ``(start, end)`` ranges."""
     sentence_start = start
     for candidate in _CANDIDATE.finditer(text, start, end):
-        boundary = candidate.end()
+        boundary = _inward_closer_end(text, start, candidate.end(), end)
         if boundary < end and _is_boundary(
             text, sentence_start, candidate.start(), candidate.end(1), boundary, end
         ):
             yield from _trimmed_ranges(text, iter([(sentence_start, boundary)]))
             sentence_start = boundary
     yield from _trimmed_ranges(text, iter([(sentence_start, end)]))
+
+
+def _inward_closer_end(text: str, paragraph_start: int, boundary: int, end: int) -> int:
+    """``boundary``, moved past a “ ‘ « ‹ that closes a quotation opened with „ ‚ » › (see
+    _OPENER_OF_INWARD_CLOSER) when whitespace and a capital follow it: „Wir bleiben.“ Die Opposition ...
+
+    The same characters open an English quotation, so they count as a closer only when their opener came
+    earlier in the paragraph and no such character has closed it since.
+    """
+    if boundary + 1 >= end:
+        return boundary
+    opener = _OPENER_OF_INWARD_CLOSER.get(text[boundary])
+    if opener is None or not text[boundary + 1].isspace():
+        return boundary
+    next_pos = _WHITESPACE.match(text, boundary + 1, end).end()
+    if next_pos < end and not text[next_pos].isupper():
+        return boundary
+    look_from = max(paragraph_start, boundary - _MAX_QUOTATION_CHARS)
+    quote_start = text.rfind(opener, look_from, boundary)
+    if quote_start < 0 or text.find(text[boundary], quote_start, boundary) >= 0:
+        return boundary
+    return boundary + 1
 
 
 def _is_boundary(
@@ -362,6 +409,14 @@ def _period_ends_sentence(text: str, sentence_start: int, period: int, next_pos:
     word = word_match.group().lstrip(".'\u2019-")
     if word in TITLES or word in _NEVER_FINAL or word.lower() in _NEVER_FINAL:
         return False
+    for abbreviation in _SPACED_ABBREVIATION.finditer(text, max(sentence_start, period - 4), period + 4):
+        if abbreviation.start() <= period < abbreviation.end():
+            return False
+    before = text[max(sentence_start, word_match.start() - 8) : word_match.start()].split()
+    if word == _CITY and not (before and before[-1][-1:].isdigit()):
+        return False
+    if word.isascii() and word.isdigit() and len(word) <= 2 and before and before[-1] in _BEFORE_ORDINAL:
+        return False  # "Der 1. FC Köln", "zum 2. Mal": an ordinal
     if word == "EE" and text.startswith("UU.", next_pos):
         return False  # "EE. UU.", the United States in Spanish (EE alone may be a company ending a sentence)
     if word.isdigit() and len(word) <= 3 and not text[sentence_start : word_match.start()].strip():
@@ -389,12 +444,13 @@ def _period_ends_sentence(text: str, sentence_start: int, period: int, next_pos:
 # --------------------------------------------------------------------------------------------------
 # Words
 
-# Scripts written without spaces between words: one character (with its combining marks) per token.
-_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30fc"
+# Scripts written without spaces between words: one character (with its combining marks) per token. A
+# regex character-class body; candidates.py tokenises these scripts the same way.
+UNSPACED_SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30fc"
 _WORD = regex.compile(
-    rf"[{_UNSPACED}]\p{{M}}*"
-    rf"|[[\p{{L}}\p{{M}}\p{{N}}]--[{_UNSPACED}]]+"
-    rf"(?:(?:['\u2019]|(?<=\p{{N}})[.,](?=\p{{N}}))[[\p{{L}}\p{{M}}\p{{N}}]--[{_UNSPACED}]]+)*",
+    rf"[{UNSPACED_SCRIPTS}]\p{{M}}*"
+    rf"|[[\p{{L}}\p{{M}}\p{{N}}]--[{UNSPACED_SCRIPTS}]]+"
+    rf"(?:(?:['\u2019]|(?<=\p{{N}})[.,](?=\p{{N}}))[[\p{{L}}\p{{M}}\p{{N}}]--[{UNSPACED_SCRIPTS}]]+)*",
     regex.VERSION1,
 )
 
@@ -548,9 +604,30 @@ def _latin_language(sample: str) -> str | None:
 _MIN_IDENTIFIER_PROBABILITY = 0.2
 
 
+# py3langid's model names some languages by ISO 639-3 codes, where ISO 639-1 (what detect_language
+# promises) has a code for the language or its macrolanguage: Wu and Cantonese are Chinese, Egyptian and
+# Moroccan Arabic are Arabic, and so on. Its other three-letter codes (Acehnese, Ligurian, Venetian, "no
+# linguistic content" ...) have no two-letter code and stay "unsure".
+_TWO_LETTER_CODES = {
+    "wuu": "zh",
+    "yue": "zh",
+    "arz": "ar",
+    "ary": "ar",
+    "fuv": "ff",
+    "gug": "gn",
+    "kik": "ki",
+    "ltg": "lv",
+    "sdh": "ku",
+    "uzs": "uz",
+}
+
+
 def _identified_language(sample: str) -> str | None:
     language, probability = _language_identifier().classify(sample)
-    return str(language) if probability >= _MIN_IDENTIFIER_PROBABILITY else None
+    if probability < _MIN_IDENTIFIER_PROBABILITY:
+        return None
+    code = _TWO_LETTER_CODES.get(str(language), str(language))
+    return code if len(code) == 2 else None
 
 
 @lru_cache(maxsize=1)

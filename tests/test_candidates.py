@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retold import candidates as cand
+from retold.segment import UNSPACED_SCRIPTS
 
 WIRE = (
     "The river authority said on Tuesday that the northern dam at Kessel Lake had been breached after "
@@ -106,6 +108,33 @@ def _long_text(seed: int, words: int) -> str:
     """``words`` words drawn from a large vocabulary: every 5-word shingle is distinct."""
     rng = np.random.default_rng(seed)
     return " ".join(f"w{n}" for n in rng.integers(0, 100_000, size=words))
+
+
+ZH_WIRE = (
+    "河流管理局周二表示，由于连续三天的暴雨，凯塞尔湖北侧的大坝已经决口，约两千四百名居民在黎明前被迫撤离家园。"
+    "当局在下游设立了四个临时安置点，并调派两百名救援人员协助疏散。"
+)
+ZH_EDITED = ZH_WIRE.replace("约两千四百名居民", "大约两千四百人").replace("周二", "星期二")
+ZH_OTHER = "港口街上一家新面包店本周末开业，出售店主祖母从海边带来的黑麦面包配方，排队的人一直排到邮局门口。"
+
+
+def test_an_edited_chinese_copy_is_a_candidate():
+    # Written without spaces, a whole clause was one \w+ token, so an edit anywhere in it left no shared
+    # shingle; one token per character, as segment.word_spans gives, keeps the unchanged stretches.
+    assert cand.words("大坝决口，居民") == ["大", "坝", "决", "口", "居", "民"]
+    pairs = cand.minhash_candidates(cand.minhash_signatures([ZH_WIRE, ZH_OTHER, ZH_EDITED]))
+    assert [(p.a, p.b) for p in pairs] == [(0, 2)]
+
+
+_PLAIN_WORD = regex.compile(r"\w+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=60))
+def test_text_in_spaced_scripts_gives_the_tokens_of_plain_word_runs(text):
+    # Stores hold signatures of texts indexed before: for them the tokens must never change.
+    if not regex.search(rf"[{UNSPACED_SCRIPTS}]", text, regex.VERSION1):
+        assert cand.words(text) == _PLAIN_WORD.findall(text.lower())
 
 
 def test_estimated_sizes_track_the_distinct_shingle_count():

@@ -204,3 +204,20 @@ def test_a_new_sentence_in_place_of_an_old_one_is_added_not_a_changed_fact(examp
     ] == []
     assert [n for n in facts["numbers"] if n["status"] == "changed"] == []
     assert [a for a in facts["attributions"] if a["status"] == "changed"] == []
+
+
+def test_unrelated_japanese_articles_share_particles_not_content(lexical_comparer):
+    # Both texts are full of の が は た: counted as content words, they made the pair look like one story.
+    source = (
+        "名古屋市は火曜日、市内の全ての小学校に新しい給食センターから食事を届けると発表した。"
+        "事業費は約８０億円で、来年の春に稼働する予定だ。市長は「子どもたちの健康を守りたい」と話した。"
+        "センターでは一日に四万食を作ることができる。"
+    )
+    unrelated = (
+        "北海道の山で珍しい花が見つかった。地元の写真家が週末に撮影したものだ。"
+        "花は白くて小さく、雪が解けた後にだけ咲くという。研究者は来月、現地を調べることにしている。"
+    )
+    result = lexical_comparer.compare(article_from_text(source, id="a"), article_from_text(unrelated, id="b"))
+    assert result.verdict.label == "unrelated"
+    copy = lexical_comparer.compare(article_from_text(source, id="a"), article_from_text(source, id="c"))
+    assert copy.verdict.label == "wholly_derived"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import shutil
@@ -707,7 +708,8 @@ def test_empty_files(tmp_path: Path, data: bytes, message: str) -> None:
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         bytes(range(256)) * 8,
         b"text at first " * 1000 + b"\x00",  # a NUL far past the sniffed head
-        bytes((i * 7919) % 128 + 128 for i in range(4000)),  # high bytes, not UTF-8: compressed-like
+        gzip.compress(bytes((i * 7919) % 251 for i in range(4000))),
+        b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + b"\x03\x00>\x00\x01",  # an executable
     ],
 )
 def test_binary_files(tmp_path: Path, data: bytes) -> None:
@@ -724,6 +726,27 @@ def test_invalid_utf8(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_article(path)
     assert str(caught.value) == f"{path} is not valid UTF-8 (byte 0xe9 at offset 6); convert it to UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Президент провёл совещание в Москве. Участники обсудили бюджет на следующий год.", "cp1251"),
+        ("أعلنت الحكومة يوم الاثنين عن خطة جديدة لبناء المدارس في المدن الكبرى.", "cp1256"),
+        ("東京都は月曜日、新しい防災センターを建設すると発表した。", "shift_jis"),
+        ("市政府周二宣布，将在明年春天开放三座新的公共图书馆。", "gb2312"),
+    ],
+)
+def test_text_in_a_legacy_encoding_is_named_not_called_binary(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    # Nearly every byte is >= 0x80, but there is no NUL or control byte: text to convert, not binary.
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    with pytest.raises(
+        InputError, match=r"is not valid UTF-8 \(byte 0x[0-9a-f]{2} at offset \d+\); convert it to UTF-8"
+    ):
+        read_article(path)
 
 
 def test_utf16_is_named(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retold import segment
 from retold.article import Article, Boilerplate, Span
 from retold.segment import Sentence, detect_language, split_paragraphs, split_sentences, word_spans
 
@@ -120,6 +121,29 @@ def test_english_abbreviations_initials_and_numbers(text: str, expected: list[st
             "« Nous restons. » Le maire a parlé.",
             ["« Nous restons. »", "Le maire a parlé."],
         ),
+        (
+            "Der Minister sagte: „Wir werden die Steuern nicht erhöhen.“ Die Opposition kritisierte den Plan.",
+            [
+                "Der Minister sagte: „Wir werden die Steuern nicht erhöhen.“",
+                "Die Opposition kritisierte den Plan.",
+            ],
+        ),
+        (
+            "„Wir bleiben. Wir bauen auf.“ Der Bürgermeister nickte.",
+            ["„Wir bleiben.", "Wir bauen auf.“", "Der Bürgermeister nickte."],
+        ),
+        (
+            "Er sagte: »Wir gehen nicht!« Dann schwieg er. Sie rief: ‚Nie!‘ Alle lachten.",
+            ["Er sagte: »Wir gehen nicht!«", "Dann schwieg er.", "Sie rief: ‚Nie!‘", "Alle lachten."],
+        ),
+        (
+            "„Wir bleiben!“ sagte der Bürgermeister. Alle jubelten.",
+            ["„Wir bleiben!“ sagte der Bürgermeister.", "Alle jubelten."],
+        ),
+        (  # “ opens an English quotation: without „ before it, it is no closer
+            "He said.“We stay.” Then he left.",
+            ["He said.“We stay.”", "Then he left."],
+        ),
     ],
 )
 def test_quotes_dashes_and_ellipses(text: str, expected: list[str]) -> None:
@@ -216,9 +240,36 @@ def test_sentence_terminals_of_every_script(text: str, expected: list[str]) -> N
         ("He joined BT and EE. The firm grew.", ["He joined BT and EE.", "The firm grew."]),
         ("Emissions fell 12% in 2020¹. The report came out on Monday.",
          ["Emissions fell 12% in 2020¹.", "The report came out on Monday."]),
+        # German "z. B.", "d. h.", "u. a.", "bzw." and ordinals after an article or "zum".
+        ("Viele Parteien, z. B. Die Grünen, stimmten zu. Dann ging es los.",
+         ["Viele Parteien, z. B. Die Grünen, stimmten zu.", "Dann ging es los."]),
+        ("Es gilt ab sofort, d. h. Mieter zahlen weniger. Er traf u. a. Müller. Der Preis bzw. Die Kosten.",
+         ["Es gilt ab sofort, d. h. Mieter zahlen weniger.", "Er traf u. a. Müller.",
+          "Der Preis bzw. Die Kosten."]),
+        ("Der 1. FC Köln gewann. Zum 2. Mal siegte er. Laut Dr. Müller war es im Jahr 2023. Die Fans jubelten.",
+         ["Der 1. FC Köln gewann.", "Zum 2. Mal siegte er.", "Laut Dr. Müller war es im Jahr 2023.",
+          "Die Fans jubelten."]),
+        ("I am 12. The teacher knows.", ["I am 12.", "The teacher knows."]),
     ],
 )  # fmt: skip
 def test_abbreviations_and_dates_of_other_latin_script_languages(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Russian "г." before a city (after a year it may end the sentence), "т. е." and "им.".
+        ("Совещание прошло в г. Москве. Участники обсудили бюджет.",
+         ["Совещание прошло в г. Москве.", "Участники обсудили бюджет."]),
+        ("Это было в 2023 г. Потом всё изменилось.", ["Это было в 2023 г.", "Потом всё изменилось."]),
+        ("Он учился в МГУ им. Ломоносова, т. е. В Москве. Потом уехал.",
+         ["Он учился в МГУ им. Ломоносова, т. е. В Москве.", "Потом уехал."]),
+        # Hindi डॉ. ("Dr.").
+        ("फिर वह चला गया। डॉ. शर्मा ने कहा कि स्थिति ठीक है।", ["फिर वह चला गया।", "डॉ. शर्मा ने कहा कि स्थिति ठीक है।"]),
+    ],
+)  # fmt: skip
+def test_abbreviations_of_cyrillic_and_devanagari_news(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
 
 
@@ -251,6 +302,26 @@ def test_abbreviations_and_dates_of_other_latin_script_languages(text: str, expe
 )
 def test_detect_language(text: str, language: str | None) -> None:
     assert detect_language(text) == language
+
+
+def test_detect_language_gives_two_letter_codes_only() -> None:
+    # Half English, half Chinese: the n-gram model's best guess is Wu Chinese ("wuu"), which is Chinese.
+    mixed = "A new ferry line opened in Ningbo on Monday. 宁波的新渡轮线路周一开通。Passengers praised the view. 乘客们称赞了风景。"
+    assert detect_language(mixed) == "zh"
+
+
+@pytest.mark.parametrize(
+    ("model_says", "language"), [("yue", "zh"), ("arz", "ar"), ("vec", None), ("en", "en")]
+)
+def test_the_language_models_three_letter_codes_become_two_letter_ones_or_none(
+    monkeypatch: pytest.MonkeyPatch, model_says: str, language: str | None
+) -> None:
+    class Model:
+        def classify(self, sample: str) -> tuple[str, float]:
+            return model_says, 0.9
+
+    monkeypatch.setattr(segment, "_language_identifier", Model)
+    assert detect_language("Zxq vrolt Krambek Yastin Olvero Tumbrel.") == language
 
 
 # --------------------------------------------------------------------------------------------------
