@@ -562,8 +562,14 @@ def find_command(article: str, db: str, fmt: str, limit: int, paraphrase: bool) 
     matches = collection.find(article, limit=limit)
     if paraphrase and (note := collection.unembedded_note()):
         click.echo(f"note: {note}", err=True)
+    _note_uncompared(collection)
     with _writing():
         _print_matches(article, matches, fmt)
+
+
+def _note_uncompared(collection: Any) -> None:
+    if note := collection.uncompared_note():
+        click.echo(f"note: {note}", err=True)
 
 
 def _print_matches(article: str, matches: list[Any], fmt: str) -> None:
@@ -654,6 +660,7 @@ def stories_command(db: str, fmt: str, output: str) -> None:
         raise click.UsageError("--output is the folder of the HTML report; add --format html")
     collection = Collection(db)
     stories = collection.stories()
+    _note_uncompared(collection)
     if fmt == "html":
         from retold.render.stories_html import write_stories_report
 
@@ -690,7 +697,9 @@ def show_command(story_id: str, db: str, fmt: str) -> None:
 
     from retold.collection import Collection
 
-    story = Collection(db).story(story_id)
+    collection = Collection(db)
+    story = collection.story(story_id)
+    _note_uncompared(collection)
     with _writing():
         if fmt == "json":
             click.echo(json.dumps(story.to_dict(), indent=2, ensure_ascii=False))
@@ -726,9 +735,11 @@ def pairs_command(db: str, min_reuse: float, fmt: str) -> None:
 
     from retold.collection import PAIR_FIELDS, Collection
 
-    rows = Collection(db).pairs(min_reuse=min_reuse)
+    collection = Collection(db)
+    rows = collection.pairs(min_reuse=min_reuse)
     first = next(rows, None)  # opens the store: a missing or damaged one fails before any output
     rows = itertools.chain([first], rows) if first is not None else iter(())
+    _note_uncompared(collection)
     with _writing():
         if fmt == "jsonl":
             for row in rows:

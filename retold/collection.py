@@ -202,6 +202,21 @@ class Collection:
             missing = store.count_without_embedding()
         return self._unembedded_note(missing) if missing else None
 
+    def uncompared_note(self) -> str | None:
+        """Why answers from this store may be incomplete: articles stored but not compared yet (an
+        index run was stopped, or is running now), or None. Their pairs are not in the store, so find,
+        stories and pairs would leave them out without a word."""
+        with Store(self.path, create=False) as store:
+            pending = len(store.pending_docs())
+        if not pending:
+            return None
+        articles = "article is" if pending == 1 else "articles are"
+        return (
+            f"{pending} {articles} stored but not compared yet (an index run was stopped, or one is "
+            f"running), so answers may miss their pairs; run the `retold index ... --db {self.path}` "
+            "command again to finish"
+        )
+
     def _store_batch(self, store: Store, batch: list[Article], report: AddReport, tick: Progress) -> None:
         fresh: dict[str, tuple[Article, str]] = {}
         for article in batch:
@@ -642,20 +657,50 @@ def iter_articles(
             continue
         given = os.fspath(source)
         path = Path(given)
+        try:
+            is_folder = path.is_dir()
+        except OSError:  # inside a folder we may not enter: _read_file names the problem
+            is_folder = False
         if not given.strip():  # Path("") is the current folder
             yield InputError("an empty path names no file; give a file or folder")
-        elif path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    if name.lower().endswith(ARTICLE_EXTENSIONS):
-                        yield from _read_file(os.path.join(root, name), pool)
+        elif is_folder:
+            yield from _walk_folder(given, pool)
         elif given == "-":
             yield InputError(
                 "- (standard input) cannot be indexed; save the records to a .jsonl file and index that"
             )
         else:
             yield from _read_file(given, pool)
+
+
+def _walk_folder(folder: str, pool: Executor | None) -> Iterator[Article | InputError]:
+    """The articles of a folder and its subfolders, in name order. A subfolder that cannot be read is
+    reported (os.walk would skip it without a word), and so is a link to a folder, which is not
+    followed: a link may lead back up the tree, or out of the collection the user named."""
+    from retold import read
+
+    def unreadable(error: OSError) -> None:
+        skipped.append(
+            InputError(
+                f"{read.printable_path(error.filename)} cannot be read ({error.strerror}); check its permissions"
+            )
+        )
+
+    skipped: list[InputError] = []
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        yield from skipped
+        skipped.clear()
+        dirs.sort()
+        for name in [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+            dirs.remove(name)
+            yield InputError(
+                f"{read.printable_path(os.path.join(root, name))} is a link to a folder, which is not "
+                "followed; index the folder it leads to by its own path"
+            )
+        for name in sorted(files):
+            if name.lower().endswith(ARTICLE_EXTENSIONS):
+                yield from _read_file(os.path.join(root, name), pool)
+    yield from skipped
 
 
 def _read_file(path: str, pool: Executor | None = None) -> Iterator[Article | InputError]:

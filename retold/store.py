@@ -444,10 +444,15 @@ class Store:
         self.db.executemany("UPDATE articles SET state = 'compared' WHERE doc = ?", [(d,) for d in docs])
 
     def signatures(self, docs: Sequence[int]) -> dict[int, np.ndarray]:
-        return {
+        found = {
             doc: np.frombuffer(blob, dtype=np.uint32)
             for doc, blob in self._select_in("SELECT doc, signature FROM articles WHERE doc IN ({})", docs)
         }
+        if len(found) < len(set(docs)):
+            # Articles are never deleted, so a doc named by the band index without its row means
+            # pages of the file were lost or overwritten: say so before anything more is written.
+            raise self.problem(sqlite3.DatabaseError("database disk image is malformed"))
+        return found
 
     def embeddings(self) -> tuple[np.ndarray, np.ndarray]:
         """``(docs, matrix)`` of every current article that has an embedding."""

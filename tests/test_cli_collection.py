@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -292,3 +293,50 @@ def test_an_empty_path_given_to_the_library_is_skipped_not_read_as_the_current_f
     (tmp_path / "a.txt").write_text(WIRE, encoding="utf-8")
     [item] = list(iter_articles([""]))
     assert isinstance(item, InputError) and "empty path" in str(item)
+
+
+def test_answers_from_a_store_with_articles_not_compared_yet_say_so(indexed):
+    # A killed `retold index` leaves articles stored but not compared: their pairs are missing, and
+    # find/stories/pairs said "no matches" without a word.
+    import sqlite3
+
+    with sqlite3.connect(indexed) as db:
+        db.execute("UPDATE articles SET state = 'indexed'")
+    runner = CliRunner()
+    copy = indexed.parent / "copy.txt"
+    copy.write_text(COPY, encoding="utf-8")
+    for command in (["pairs"], ["stories"], ["find", str(copy)]):
+        result = runner.invoke(cli, [*command, "--db", str(indexed)])
+        assert result.exit_code == 0, result.output
+        assert "3 articles are stored but not compared yet" in result.stderr, command
+    finished = runner.invoke(cli, ["index", str(indexed.parent / "feed.jsonl"), "--db", str(indexed)])
+    assert finished.exit_code == 0, finished.output
+    result = runner.invoke(cli, ["pairs", "--db", str(indexed)])
+    assert "not compared yet" not in result.stderr and '"paper"' in result.stdout
+
+
+def test_a_linked_folder_and_an_unreadable_folder_are_named_not_skipped_silently(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "ok").mkdir(parents=True)
+    (corpus / "ok" / "wire.txt").write_text(WIRE, encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "copy.txt").write_text(COPY, encoding="utf-8")
+    (corpus / "more").symlink_to(elsewhere)
+    locked = corpus / "locked"
+    locked.mkdir()
+    (locked / "other.txt").write_text(OTHER, encoding="utf-8")
+    locked.chmod(0)
+    command = [sys.executable, "-m", "retold.cli", "index", str(corpus), "--db", str(tmp_path / "c.db")]
+    if os.geteuid() == 0:  # root reads anything; drop the capabilities that let it
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: an unreadable folder cannot be made")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert "more is a link to a folder, which is not followed" in result.stderr
+    assert "locked cannot be read (Permission denied)" in result.stderr
+    assert "1 added" in result.stdout + result.stderr

@@ -293,6 +293,15 @@ def test_a_read_only_folder_whose_wal_holds_changes_is_refused_not_read_around(t
     assert "c.db-wal holds changes that cannot be read in a read-only folder" in result.stdout
 
 
+def test_a_band_entry_without_its_article_is_a_damaged_store_not_a_key_error(tmp_path):
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        insert(store, [row(1, "a", "the dam at Kessel Lake was breached"), row(2, "b", "a bakery opened")])
+        store.db.execute("DELETE FROM articles WHERE doc = 2")  # as if its page had been overwritten
+        with pytest.raises(StoreError, match=r"c\.db is damaged"):
+            store.signatures([1, 2])
+
+
 def test_two_names_for_one_store_share_its_writer_lock(tmp_path):
     path = tmp_path / "c.db"
     link = tmp_path / "link.db"
