@@ -478,7 +478,12 @@ class _Bars:
 
 @cli.command("index")
 @click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(), callback=_not_empty("give files or folders to index")
+    "paths",
+    nargs=-1,
+    required=True,
+    # readable=False: an unreadable file is skipped with its reason, as inside a folder, not the whole run
+    type=click.Path(readable=False),
+    callback=_not_empty("give files or folders to index"),
 )
 @_db_option
 @click.option(

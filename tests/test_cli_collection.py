@@ -315,7 +315,7 @@ def test_answers_from_a_store_with_articles_not_compared_yet_say_so(indexed):
     assert "not compared yet" not in result.stderr and '"paper"' in result.stdout
 
 
-def test_a_linked_folder_and_an_unreadable_folder_are_named_not_skipped_silently(tmp_path):
+def test_a_linked_folder_and_unreadable_inputs_are_named_and_skipped(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "ok").mkdir(parents=True)
     (corpus / "ok" / "wire.txt").write_text(WIRE, encoding="utf-8")
@@ -327,7 +327,19 @@ def test_a_linked_folder_and_an_unreadable_folder_are_named_not_skipped_silently
     locked.mkdir()
     (locked / "other.txt").write_text(OTHER, encoding="utf-8")
     locked.chmod(0)
-    command = [sys.executable, "-m", "retold.cli", "index", str(corpus), "--db", str(tmp_path / "c.db")]
+    named = tmp_path / "named.txt"  # an unreadable file named on the command line is skipped the same way
+    named.write_text(OTHER, encoding="utf-8")
+    named.chmod(0)
+    command = [
+        sys.executable,
+        "-m",
+        "retold.cli",
+        "index",
+        str(named),
+        str(corpus),
+        "--db",
+        str(tmp_path / "c.db"),
+    ]
     if os.geteuid() == 0:  # root reads anything; drop the capabilities that let it
         if shutil.which("setpriv") is None:
             pytest.skip("running as root without setpriv: an unreadable folder cannot be made")
@@ -339,4 +351,5 @@ def test_a_linked_folder_and_an_unreadable_folder_are_named_not_skipped_silently
     assert result.returncode == 0, result.stderr
     assert "more is a link to a folder, which is not followed" in result.stderr
     assert "locked cannot be read (Permission denied)" in result.stderr
+    assert "named.txt cannot be read (Permission denied)" in result.stderr
     assert "1 added" in result.stdout + result.stderr
