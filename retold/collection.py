@@ -207,7 +207,7 @@ class Collection:
         index run was stopped, or is running now), or None. Their pairs are not in the store, so find,
         stories and pairs would leave them out without a word."""
         with Store(self.path, create=False) as store:
-            pending = len(store.pending_docs())
+            pending = store.count_pending()
         if not pending:
             return None
         articles = "article is" if pending == 1 else "articles are"

@@ -141,8 +141,12 @@ _MARKDOWN = regex.compile(
     r"(?<![\w*_])[*_]{1,3}(?=[^\s*_])|(?<=[^\s*_])[*_]{1,3}(?![\w*_])|^(?:#{1,6}|>|[-*+])\s+(?!\d)"
 )
 # French sets a space (often a no-break or narrow no-break one) before ! ? : ; » › and after « ‹, where
-# English and many copies set none: "sceptiques !" and "sceptiques!" are the same wording.
-_SPACE_AROUND_FRENCH_PUNCTUATION = regex.compile(r"\s+(?=[!?:;\u00bb\u203a])|(?<=[\u00ab\u2039])\s+")
+# English and many copies set none: "sceptiques !" and "sceptiques!" are the same wording. German uses
+# the same marks the other way round ("sagte »Wir bleiben« und"): a » that opens (a word right after it)
+# and a « that closes (right after a word) keep their word spaces.
+_SPACE_AROUND_FRENCH_PUNCTUATION = regex.compile(
+    r"\s+(?=[!?:;]|[\u00bb\u203a](?!\w))|(?<=(?:^|\s)[\u00ab\u2039])\s+"
+)
 
 _INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE_CHARACTERS, None))
 

@@ -21,6 +21,7 @@ waiting up to ``timeout`` seconds before failing with a sentence that says what 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -119,10 +120,11 @@ class Store:
         if self.path.is_symlink() and not self.path.exists():
             try:
                 self.path.resolve(strict=True)
-            except RuntimeError:
-                raise StoreError(f"{self.path} is a symbolic-link loop; give --db a file name") from None
-            except OSError:
-                pass  # a link to a file not made yet: SQLite creates it
+            except (RuntimeError, OSError) as error:
+                # Python 3.11-3.12 raise RuntimeError for a loop, 3.13 OSError with ELOOP.
+                if isinstance(error, RuntimeError) or error.errno == errno.ELOOP:
+                    raise StoreError(f"{self.path} is a symbolic-link loop; give --db a file name") from None
+                # otherwise a link to a file not made yet: SQLite creates it
         if not create and not self.path.exists():
             raise StoreError(
                 f"{self.path} does not exist; build it first with `retold index FILES --db {self.path}`"
@@ -424,6 +426,14 @@ class Store:
         self.db.executemany(
             "INSERT OR IGNORE INTO bands (band, key, doc) VALUES (?,?,?)",
             _band_rows([r["doc"] for r in rows], band_keys),
+        )
+
+    def count_pending(self) -> int:
+        """How many current articles are not compared yet."""
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM articles WHERE state = 'indexed' AND current = 1"
+            ).fetchone()[0]
         )
 
     def pending_docs(self) -> list[int]:

@@ -11,7 +11,7 @@ from retold.align import Passage, align_passages, word_diff
 from retold.errors import EmptyInputError
 from retold.read import article_from_text
 from retold.segment import has_content, split_sentences
-from retold.similarity import load_scorer, normalize
+from retold.similarity import SentenceFeatures, load_scorer, normalize
 
 # Fictional news sentences (the Lowmill bridge story), each with its own content words so that two of
 # them never align with each other. Each has a split point "|": the halves join with ", and" into one
@@ -346,6 +346,21 @@ def test_passage_to_dict_has_the_documented_keys(lexical_comparer):
 def test_a_difference_in_spacing_only_is_verbatim(lexical_comparer, source, derived):
     result = lexical_comparer.compare(source, derived)
     assert result.passages and {(p.label, p.diff) for p in result.passages} == {("verbatim", None)}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Er sagte es.", "»Wir bleiben.«"),  # German: » opens, « closes
+        ("Il a déclaré :", "« Nous restons. »"),  # French: « opens, » closes, both padded
+        ("Is it over ?", "Nobody knows !"),
+    ],
+)
+def test_joined_sentence_features_equal_those_of_the_joined_text(first, second):
+    # The aligner joins neighbours' features instead of re-reading the text; French spacing rules must
+    # not make the two differ (a German opening » kept its space only in one of them).
+    joined = SentenceFeatures.joined(SentenceFeatures.of(first), SentenceFeatures.of(second))
+    assert joined == SentenceFeatures.of(first + " " + second)
 
 
 # ---- word_diff ---------------------------------------------------------------------------------------

@@ -237,6 +237,22 @@ def test_a_pipe_or_a_symbolic_link_loop_as_the_store_is_refused_not_waited_on(tm
             Store(loop, create=create)
 
 
+def test_a_symbolic_link_loop_is_named_as_python_3_13_reports_it(tmp_path, monkeypatch):
+    # Python 3.13 raises OSError(ELOOP) where 3.11 and 3.12 raise RuntimeError.
+    import errno
+    import pathlib
+
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop)
+
+    def resolve(self, strict=False):
+        raise OSError(errno.ELOOP, "Too many levels of symbolic links", str(self))
+
+    monkeypatch.setattr(pathlib.Path, "resolve", resolve)
+    with pytest.raises(StoreError, match=r"loop\.db is a symbolic-link loop"):
+        Store(loop, create=False)
+
+
 def test_a_lock_file_that_cannot_be_opened_is_one_sentence(tmp_path):
     path = tmp_path / "c.db"
     (tmp_path / "c.db.lock").mkdir()
