@@ -60,6 +60,10 @@ MAX_BUCKET = 200
 # shared no shingle with its source. Any other text gives exactly the tokens of a plain \w+, so the
 # signatures of stores indexed before stay valid for it.
 _WORD = regex.compile(rf"[{UNSPACED_SCRIPTS}]\p{{M}}*|[\w--[{UNSPACED_SCRIPTS}]]+", regex.VERSION1)
+# The set difference above costs three times a plain \w+ scan (0.19 against 0.06 s per 1,000 BBC
+# articles); most text has no character of those scripts, and for it the two give the same tokens.
+_PLAIN_WORD = regex.compile(r"\w+")
+_UNSPACED_CHARACTER = regex.compile(rf"[{UNSPACED_SCRIPTS}]")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # Fixed seeds: signatures are stored and compared across runs, so the permutations must never change.
 _rng = np.random.default_rng(20240611)
@@ -83,7 +87,10 @@ class CandidatePair:
 
 def words(text: str) -> list[str]:
     """The lower-cased word tokens shingles are built from."""
-    return _WORD.findall(text.lower())
+    lower = text.lower()
+    if lower.isascii() or not _UNSPACED_CHARACTER.search(lower):
+        return _PLAIN_WORD.findall(lower)
+    return _WORD.findall(lower)
 
 
 def _word_hash(word: str) -> int:
