@@ -149,6 +149,26 @@ def test_he_or_she_said_stands_for_a_person_named_after_the_last_speaker(text, s
     assert [q.speaker for q in extract_quotes(text, entities=persons)][-1] == speaker
 
 
+def test_a_text_is_split_into_sentences_once_for_all_its_he_said_quotations(monkeypatch):
+    # The review's 182 KB article: every "he said" split the whole text again (143 s).
+    from retold import segment
+
+    calls = []
+    split = segment.sentence_ranges
+    monkeypatch.setattr(segment, "sentence_ranges", lambda text: calls.append(text) or split(text))
+    text = "\n\n".join(
+        f'Coach Sean Doyle spoke. Striker Petra Lindqvist scored. "Goal number {i}," she said.'
+        for i in range(200)
+    )
+    persons = [
+        facts.EntityMention(facts.Span(m.start(), m.end(), m.group()), "person")
+        for m in re.finditer(r"Sean Doyle|Petra Lindqvist", text)
+    ]
+    quotes = extract_quotes(text, entities=persons)
+    assert len(quotes) == 200 and quotes[-1].speaker == "Petra Lindqvist"
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize(
     ("text", "speaker"),
     [
