@@ -139,12 +139,21 @@ def test_words_inside_a_quotation_are_never_an_attribution():
          'the match. "We gave away two soft goals," he said.', "Sean Doyle"),
         # A name in the named speaker's own sentence is what was said about, not a new speaker.
         ('Mayor Ana Ruiz said Tom Brennan had resigned. "It is a sad day," she said.', "Mayor Ana Ruiz"),
+        # The review's: a name after a verb is no subject; it was John Smith's.
+        ('Jane Doe, a spokeswoman, said the inquiry was closed. Detectives later questioned John Smith '
+         'about the fire. "We have nothing further to add," she said.', "Jane Doe"),
+        # A subject, but the named speaker is in the same paragraph: two candidates, no guess.
+        ('"We will appeal," said defence lawyer Mark Jones. Judge Helen Carter sentenced his client to '
+         'six years. "This is a travesty of justice," he said.', None),
     ],
 )  # fmt: skip
 def test_he_or_she_said_stands_for_a_person_named_after_the_last_speaker(text, speaker):
     persons = [
         facts.EntityMention(facts.Span(m.start(), m.end(), m.group()), "person")
-        for m in re.finditer(r"Sean Doyle|Petra Lindqvist|Tom Brennan|Ana Ruiz", text)
+        for m in re.finditer(
+            r"Sean Doyle|Petra Lindqvist|Tom Brennan|Ana Ruiz|Jane Doe|John Smith|Mark Jones|Helen Carter",
+            text,
+        )
     ]
     assert [q.speaker for q in extract_quotes(text, entities=persons)][-1] == speaker
 
