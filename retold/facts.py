@@ -329,9 +329,18 @@ _ACCORDING_TO = re.compile(
 # or before one.
 # What the source is close to, or knows of: a few words, none a function word or a verb of speech.
 _OBJECT_WORD = rf"(?!{_FUNCTION_WORD}|{_AUXILIARY}|(?:also|later|then)\b|(?:{_SPEECH_VERBS})\b)[\w'’-]+"
+# Words before the source describe it ("two Western diplomats", "senior officials"): not a sentence's
+# opening word, a date or a time ("But people familiar ...", "On Monday sources close to ..."), and never
+# across a full stop: "talks for several weeks. But people familiar with the matter" was one speaker.
+_NOT_SOURCE_WORD = (
+    r"(?:But|And|Or|So|Yet|On|In|At|By|For|From|To|With|Of|As|After|Before|When|While|Since|Until|However"
+    r"|Meanwhile|Still|Now|Then|Also|Yesterday|Today|Tonight|Earlier|Later|Last|This|That|The|Separately"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)\b"
+)
 _ANONYMOUS = (
     r"(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Oo]ther|[Mm]ultiple)\s+)?"
-    rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|(?:{_SPEECH_VERBS})\b)[A-Za-z][\w.'’-]*\s+){{0,2}}?"
+    rf"(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_NOT_SOURCE_WORD}|(?:{_SPEECH_VERBS})\b)[A-Za-z][\w'’-]*\s+){{0,2}}?"
     r"(?:[Pp]eople|[Pp]erson|[Ss]ources?|[Oo]fficials?|[Ii]nsiders?|[Aa]ides?|[Dd]iplomats?)\s+"
     r"(?:who\s+(?:spoke\s+on\s+(?:the\s+)?condition\s+of\s+anonymity|requested\s+anonymity"
     r"|asked\s+not\s+to\s+be\s+(?:named|identified))"

@@ -191,6 +191,12 @@ def test_a_text_is_split_into_sentences_once_for_all_its_he_said_quotations(monk
          "a person with knowledge of the negotiations"),
         ("The plan was dropped, two officials who spoke on condition of anonymity said.",
          "two officials who spoke on condition of anonymity"),
+        # The review's: words before the source, across a full stop or opening the sentence, were taken in.
+        ("They have held talks for several weeks. But people familiar with the matter said a deal was near.",
+         "people familiar with the matter"),
+        ("On Monday sources close to the club said the manager would stay.", "sources close to the club"),
+        ("Two Western diplomats familiar with the talks said a deal was near.",
+         "two Western diplomats familiar with the talks"),
     ],
 )  # fmt: skip
 def test_an_anonymous_source_is_one_whole_attribution(text, speaker):
