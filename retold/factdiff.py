@@ -294,12 +294,22 @@ def _quote_pieces(text: str) -> list[list[str]]:
     return [_words(piece) for piece in _ELLIPSIS.split(_BRACKETED.sub(" ... ", text))]
 
 
+# Determiners of a description that say whose it is: "his lawyer" is "the lawyer" (a possessive X's too).
+_POSSESSORS = ("his", "her", "its", "their")
+
+
 def _speaker_key(speaker: str | None) -> str | None:
     """The last word of a name ('Ruiz' for 'Mayor Ana Ruiz'), skeletonised; a description as written."""
     if speaker is None:
         return None
     if is_nominal(speaker):
-        return " ".join(speaker.lower().split()[1:]) or speaker.lower()
+        # Without its determiner or possessor: "its chief executive" is "the company's chief executive".
+        words = speaker.lower().replace("’", "'").split()
+        possessor = next(
+            (i for i, w in reversed(list(enumerate(words))) if w.endswith(("'s", "s'")) or w in _POSSESSORS),
+            0,
+        )
+        return " ".join(words[possessor + 1 :]) or speaker.lower()
     tokens = _name_tokens(speaker)
     return tokens[-1] if tokens else speaker.lower()
 
@@ -320,7 +330,7 @@ def _same_speaker(
         # "Mayor Ana Ruiz"): the spellings allowed between two names made "analysts" the same speaker
         # as "Analyst Carolina Milanesi", so a named source made anonymous was unchanged.
         description, name, phrase = (a, b, phrases[1]) if is_nominal(a) else (b, a, phrases[0])
-        words = [w for w in _name_tokens(description) if w not in ("a", "an", "one", "another")]
+        words = [w for w in _name_tokens(description) if w not in ("a", "an", "one", "another", *_POSSESSORS)]
         described = set(_name_tokens(name)) | set(_name_tokens(phrase.text if phrase else ""))
         return bool(words) and set(words) <= described
     return key_a == key_b or _skeleton(key_a) == _skeleton(key_b) or _same_name(a, b)

@@ -262,9 +262,16 @@ _AUXILIARY = r"(?:would|will|had|has|have|was|were|is|are|could|should|may|might
 # A possessive is a determiner too: "Greaves's barrister said", "the company's spokesman", "his lawyer"
 # (the review's "Greaves's barrister said" was no attribution).
 _POSSESSIVE = rf"(?:{_NAME}(?<=['’]s|s['’])|[Tt]he\s+[a-z][\w-]*['’]s|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)"
+# Nor pronouns and linking words: on BBC text "The company's shares tumbled after it said" and "Mr
+# Brown's plan when he said" were speakers.
+_LINKING_WORD = (
+    r"(?:he|she|it|they|we|you|i|him|them|when|after|amid|as|while|because|before|since|until|if|though"
+    r"|although|but|and|or|where|whereas|so|then|once|despite)\b"
+)
 _NOMINAL = (
-    rf"(?:\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|{_POSSESSIVE})\s+(?:(?!{_AUXILIARY})[a-z][\w-]*\s+){{0,3}}"
-    rf"(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][\w-]*|police)"
+    rf"(?:\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|{_POSSESSIVE})\s+"
+    rf"(?:(?!{_AUXILIARY}|{_LINKING_WORD})[a-z][\w-]*\s+){{0,3}}"
+    rf"(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_LINKING_WORD})[a-z][\w-]*|police)"
 )
 # Lower-case words describing a named speaker: "county emergency manager Lidia Brenner", "club chairman
 # Nils Berg". Not function words, so "said on Monday" does not make Monday a speaker.

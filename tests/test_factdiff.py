@@ -306,6 +306,22 @@ def test_a_named_source_made_anonymous_is_a_changed_attribution(derived, expecte
     assert [a.status for a in _diff(source, derived).attributions] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("source", "derived"),
+    [
+        # The review's: "his lawyer" was another speaker than "defence lawyer Mark Jones" ("the lawyer" was
+        # not), and "its chief executive" another than "the company's chief executive".
+        ('"We will appeal the verdict," said defence lawyer Mark Jones.',
+         '"We will appeal the verdict," his lawyer said.'),
+        ("Sales fell sharply, its chief executive said.", "Sales fell sharply, the company's chief executive said."),
+    ],
+)  # fmt: skip
+def test_a_possessive_pronoun_is_a_determiner_like_the(source, derived):
+    diff = _diff(source, derived)
+    assert [a.status for a in diff.attributions] == ["unchanged"]
+    assert [q.status for q in diff.quotes] == ["unchanged"] * len(diff.quotes)
+
+
 def test_a_possessive_description_is_an_attribution_and_the_same_source_as_its_named_form():
     # The review's barr: "Fiona Reid, said" was dropped and "Greaves's barrister said" no attribution.
     # The source's own phrase calls Fiona Reid Greaves's barrister: the rewrite cut the name, not the source.

@@ -242,6 +242,19 @@ def test_attributions_in_the_perfect_and_with_pledged(text, speakers):
     assert [a.speaker for a in extract_attributions(text)] == speakers
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # The review's BBC speakers: a pronoun or a linking word inside the description.
+        ("The company's shares tumbled after it said profits fell.", []),
+        ("It was Mr Brown's plan when he said it would work.", ["he"]),
+        ("The company's chief executive said profits fell.", ["The company's chief executive"]),
+    ],
+)
+def test_a_description_holds_no_pronoun_or_linking_word(text, speakers):
+    assert [a.speaker for a in extract_attributions(text)] == speakers
+
+
 def test_a_quote_keeps_the_attribution_phrase_that_gives_it_its_speaker():
     text = 'Selma Virtanen said it was calm. "The violence came from others," she said. "We are peaceful."'
     quotes = extract_quotes(text)
