@@ -651,8 +651,11 @@ _SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
 # Only tens take a second word, and "one" is one there: "twenty-one" was read as 20 (the "one" left off)
 # and "five ten-year terms" as 15.
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# Not "twenty one-year-olds": a unit word after a space and before a hyphen begins the next word (21
+# was a false change from 20); "twenty-one-year-old" is 21.
+_SECOND_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)\b"
 _SPELLED = (
-    rf"(?:(?:{'|'.join(_TENS)})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?|"
+    rf"(?:(?:{'|'.join(_TENS)})(?:-{_SECOND_UNIT}|\s{_SECOND_UNIT}(?!-))?|"
     + "|".join(sorted(_UNITS, key=len, reverse=True))
     + r")"
 )
@@ -671,6 +674,11 @@ _GROUP_SEPARATOR = re.compile(r"(?<=\d)[.\u066c\u00a0\u202f\u2009 ](?=\d{3}(?!\d
 _SCALE = r"(?:\s?(?:hundred|thousand|million|billion|trillion)|\s?(?:bn|mn|tn)\b|(?<=\d)[kmb]\b)"
 _CURRENCY_SIGN = r"(?:US\$|C\$|A\$|[$€£¥₹]|Rs\.?\s?)"
 _CURRENCY_WORD = r"(?:dollars?|euros?|pounds?|yen|rupees?|dinars?|riyals?|pesos?|francs?|yuan)"
+
+
+# "one hundred and five", "two hundred thousand", "two hundred and fifty thousand"; the "and" takes no
+# count that a "hundred" of its own follows: "between one hundred and two hundred" read 102.
+_HUNDREDS = rf"hundred(?:\s+and\s+(?:{_SPELLED}|one)\b(?!\s+hundred\b))?(?:\s+(?:thousand|million|billion|trillion)\b)?"
 
 
 def _number_pattern(digits: str) -> re.Pattern[str]:
@@ -698,7 +706,7 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
                 r"(?!\s?(?:%|percent\b|per cent\b|hundred\b|thousand\b|million\b|billion\b|trillion\b|bn\b|mn\b)))",
                 # "the 87th minute": a rank, compared only with ranks (87th is no count of 87).
                 r"(?P<ordinal>(?<![\w.,])\d{1,4}(?:st|nd|rd|th)\b)",
-                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:hundred(?:\s+and\s+(?:{_SPELLED}|one)\b)?|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
+                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:{_HUNDREDS}|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
             ]
         ),
         re.IGNORECASE,
@@ -757,8 +765,11 @@ def _parse_amount(raw: str, *, decimal_comma: bool = False) -> float | None:
     text = raw.lower()
     hundreds, joined, rest = text.partition(" and ")
     if joined:  # "one hundred and five": added, where the words would multiply
+        # "two hundred and fifty thousand": the scale after the tail is the whole amount's (not 200,050).
+        scale_word = re.fullmatch(r"(.*?)\s+(thousand|million|billion|trillion)", rest)
+        rest, outer = (scale_word.group(1), _SCALES[scale_word.group(2)]) if scale_word else (rest, 1.0)
         head, tail = _parse_amount(hundreds), _parse_amount(rest)
-        return None if head is None or tail is None else head + tail
+        return None if head is None or tail is None else (head + tail) * outer
     if decimal_comma:  # "1.200,5" -> "1200.5"
         text = _GROUP_SEPARATOR.sub("", text).replace(",", ".")
     text = text.replace("\u066c", ",").replace("\u066b", ".")

@@ -321,6 +321,12 @@ def test_spellings_of_one_value_compare_equal():
         ("ninety-nine red balloons and thirty five more", [99.0, 35.0]),
         ("one hundred and five people", [105.0]),
         ("five ten-year terms", [5.0, 10.0]),  # two figures, not 15
+        # The review's: 102, 250 (against "250,000") and 21.
+        ("between one hundred and two hundred people", [100.0, 200.0]),
+        ("two hundred and fifty thousand people", [250000.0]),
+        ("two hundred thousand people", [200000.0]),
+        ("twenty one-year-olds", [20.0]),
+        ("a twenty-one-year-old man", [21.0]),
     ],
 )
 def test_spelled_numbers_with_tens_are_read_whole(text, values):
