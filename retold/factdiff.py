@@ -806,12 +806,14 @@ def _split_scores(mentions: list[NumberMention], other: list[NumberMention]) -> 
     25"), and not as a score, is read as those two counts, so that both sides agree instead of one figure
     being "changed". Close together: the review's vote "11-1" → "10-2" was split because the source said
     "two" and "10-year" in other sentences."""
+    if not any(m.kind == "score" for m in mentions):
+        return mentions
     other_scores = {m.value for m in other if m.kind == "score"}
-    other_counts = [m for m in other if m.kind == "number"]
+    # Neighbouring counts only: every pair of counts took 11.9 s on a text with 16,000 numbers.
+    other_counts = sorted((m for m in other if m.kind == "number"), key=lambda m: m.span.start)
     written_out = {
         (a.value[1], b.value[1])
-        for a in other_counts
-        for b in other_counts
+        for a, b in zip(other_counts, other_counts[1:], strict=False)
         if 0 <= b.span.start - a.span.end <= SCORE_COUNTS_GAP
     }
     out: list[NumberMention] = []
