@@ -688,8 +688,10 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
     return re.compile(
         "|".join(
             [
-                # British style writes "6.15pm": a point before am/pm is the clock's colon.
-                r"(?P<time>\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight)\b)",
+                # British style writes "6.15pm": a point before am/pm is the clock's colon. Hours 1-12
+                # and minutes under 60 only: "5.75pm" was 18:15 and "0.95 pm" a time.
+                r"(?P<time>\b(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
+                r"|\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\b(?:noon|midnight)\b)",
                 rf"(?P<money>{_CURRENCY_SIGN}\s?{digits}{_SCALE}?|\b{amount}\s+{_CURRENCY_WORD}\b)",
                 rf"(?P<percent>\b(?:{digits}|{_SPELLED})\s?(?:%|percent\b|per cent\b)|{digits}\s?%)",
                 rf"(?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
@@ -706,7 +708,7 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
                 r"(?!\s?(?:%|percent\b|per cent\b|hundred\b|thousand\b|million\b|billion\b|trillion\b|bn\b|mn\b)))",
                 # "the 87th minute": a rank, compared only with ranks (87th is no count of 87).
                 r"(?P<ordinal>(?<![\w.,])\d{1,4}(?:st|nd|rd|th)\b)",
-                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w])|\b(?:{_SPELLED}|one|a|an)\s?(?:{_HUNDREDS}|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
+                rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w]|[.,]\d)|\b(?:{_SPELLED}|one|a|an)\s?(?:{_HUNDREDS}|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
             ]
         ),
         re.IGNORECASE,

@@ -341,6 +341,15 @@ def test_a_british_clock_time_with_a_point_is_one_time():
     ]
 
 
+def test_a_clock_time_needs_an_hour_of_the_clock_and_minutes_under_sixty():
+    # The review's: "5.75pm" was 18:15 and "0.95 pm" a time.
+    assert [(n.kind, n.value) for n in extract_numbers("at 5.75pm; 0.95 pm; 12.30am; 13:45")] == [
+        ("number", ("number", 0.95)),
+        ("time", ("time", 30)),
+        ("time", ("time", 13 * 60 + 45)),
+    ]
+
+
 def test_month_and_weekday_names_need_capitals():
     assert extract_numbers("they march on and may win") == []
 
