@@ -417,8 +417,16 @@ def extract_attributions(text: str) -> list[Attribution]:
             found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))
     # Words inside quotation marks are what was said, not who said it: the review's '"The people have
     # asked us to govern ...," party leader Helena Marsh told' made "The people" the speaker.
-    quoted = _quote_ranges(text)
-    found = [a for a in found if not _inside(a.span.start, quoted)]
+    # Only quotations whose marks pair without doubt, and never right after a closing mark: on BBC text a
+    # stray mark in a paragraph paired the rest wrongly, and 167 of 2,770 attributions vanished, 67 of them
+    # right after '," ' ('"We have simply stated a fact," he said').
+    quoted = _paired_quote_ranges(text)
+    found = [
+        a
+        for a in found
+        if not _inside(a.span.start, quoted)
+        or _AFTER_CLOSING_MARK.search(text, max(0, a.span.start - 8), a.span.start) is not None
+    ]
     found.sort(key=lambda a: (a.span.start, -a.span.end))
     kept: list[Attribution] = []
     for attribution in found:  # overlapping matches: keep the first, longest
@@ -426,6 +434,32 @@ def extract_attributions(text: str) -> list[Attribution]:
             continue
         kept.append(attribution)
     return kept
+
+
+# A closing mark after the quotation's last punctuation, then a space: what follows is outside it.
+_AFTER_CLOSING_MARK = re.compile(r"[,.!?…][\"”»›」』][ \t]+$")
+_BALANCED_MARKS = (("“", "”"), ("«", "»"), ("‹", "›"), ("「", "」"), ("『", "』"))
+
+
+def _paired_quote_ranges(text: str) -> list[tuple[int, int]]:
+    """The quotations of ``_quote_ranges`` in paragraphs whose marks balance: an odd number of straight
+    marks, or of curly openers and closers, means a stray one, and every pairing there is a guess."""
+    unbalanced = [
+        (start, end)
+        for start, end in _paragraphs(text)
+        if text.count('"', start, end) % 2
+        or _quotes_in_paragraph(text, start, end)[1] is not None
+        or any(
+            text.count(opener, start, end) != text.count(closer, start, end)
+            for opener, closer in _BALANCED_MARKS
+            if not (opener == "“" and "„" in text[start:end])  # „…“ closes with the opener of “…”
+        )
+    ]
+    return [
+        (start, end)
+        for start, end in _quote_ranges(text)
+        if not any(start < b and a < end for a, b in unbalanced)
+    ]
 
 
 def _clean_speaker(raw: str) -> str | None:

@@ -126,6 +126,20 @@ def test_words_inside_a_quotation_are_never_an_attribution():
 
 
 @pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # The review's BBC attributions lost to a stray mark: one right after '," ', one in a paragraph
+        # whose marks do not pair.
+        ('The report was "flawed. "We have simply stated a fact," he said. "Nothing more."', ["he"]),
+        ('Critics called it "a disgrace. The ministry said it would appeal, "as it always does."',
+         ["Critics", "The ministry"]),
+    ],
+)  # fmt: skip
+def test_a_stray_quotation_mark_does_not_hide_attributions(text, speakers):
+    assert [a.speaker for a in extract_attributions(text)] == speakers
+
+
+@pytest.mark.parametrize(
     ("text", "speaker"),
     [
         # The review's spk: "she said" went to the previous quotation's speaker, Sean Doyle.
