@@ -294,12 +294,22 @@ def _quote_pieces(text: str) -> list[list[str]]:
     return [_words(piece) for piece in _ELLIPSIS.split(_BRACKETED.sub(" ... ", text))]
 
 
+# Determiners of a description that say whose it is: "his lawyer" is "the lawyer" (a possessive X's too).
+_POSSESSORS = ("his", "her", "its", "their")
+
+
 def _speaker_key(speaker: str | None) -> str | None:
     """The last word of a name ('Ruiz' for 'Mayor Ana Ruiz'), skeletonised; a description as written."""
     if speaker is None:
         return None
     if is_nominal(speaker):
-        return " ".join(speaker.lower().split()[1:]) or speaker.lower()
+        # Without its determiner or possessor: "its chief executive" is "the company's chief executive".
+        words = speaker.lower().replace("’", "'").split()
+        possessor = next(
+            (i for i, w in reversed(list(enumerate(words))) if w.endswith(("'s", "s'")) or w in _POSSESSORS),
+            0,
+        )
+        return " ".join(words[possessor + 1 :]) or speaker.lower()
     tokens = _name_tokens(speaker)
     return tokens[-1] if tokens else speaker.lower()
 
@@ -320,7 +330,7 @@ def _same_speaker(
         # "Mayor Ana Ruiz"): the spellings allowed between two names made "analysts" the same speaker
         # as "Analyst Carolina Milanesi", so a named source made anonymous was unchanged.
         description, name, phrase = (a, b, phrases[1]) if is_nominal(a) else (b, a, phrases[0])
-        words = [w for w in _name_tokens(description) if w not in ("a", "an", "one", "another")]
+        words = [w for w in _name_tokens(description) if w not in ("a", "an", "one", "another", *_POSSESSORS)]
         described = set(_name_tokens(name)) | set(_name_tokens(phrase.text if phrase else ""))
         return bool(words) and set(words) <= described
     return key_a == key_b or _skeleton(key_a) == _skeleton(key_b) or _same_name(a, b)
@@ -796,12 +806,14 @@ def _split_scores(mentions: list[NumberMention], other: list[NumberMention]) -> 
     25"), and not as a score, is read as those two counts, so that both sides agree instead of one figure
     being "changed". Close together: the review's vote "11-1" → "10-2" was split because the source said
     "two" and "10-year" in other sentences."""
+    if not any(m.kind == "score" for m in mentions):
+        return mentions
     other_scores = {m.value for m in other if m.kind == "score"}
-    other_counts = [m for m in other if m.kind == "number"]
+    # Neighbouring counts only: every pair of counts took 11.9 s on a text with 16,000 numbers.
+    other_counts = sorted((m for m in other if m.kind == "number"), key=lambda m: m.span.start)
     written_out = {
         (a.value[1], b.value[1])
-        for a in other_counts
-        for b in other_counts
+        for a, b in zip(other_counts, other_counts[1:], strict=False)
         if 0 <= b.span.start - a.span.end <= SCORE_COUNTS_GAP
     }
     out: list[NumberMention] = []

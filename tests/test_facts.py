@@ -126,6 +126,20 @@ def test_words_inside_a_quotation_are_never_an_attribution():
 
 
 @pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # The review's BBC attributions lost to a stray mark: one right after '," ', one in a paragraph
+        # whose marks do not pair.
+        ('The report was "flawed. "We have simply stated a fact," he said. "Nothing more."', ["he"]),
+        ('Critics called it "a disgrace. The ministry said it would appeal, "as it always does."',
+         ["Critics", "The ministry"]),
+    ],
+)  # fmt: skip
+def test_a_stray_quotation_mark_does_not_hide_attributions(text, speakers):
+    assert [a.speaker for a in extract_attributions(text)] == speakers
+
+
+@pytest.mark.parametrize(
     ("text", "speaker"),
     [
         # The review's spk: "she said" went to the previous quotation's speaker, Sean Doyle.
@@ -139,14 +153,43 @@ def test_words_inside_a_quotation_are_never_an_attribution():
          'the match. "We gave away two soft goals," he said.', "Sean Doyle"),
         # A name in the named speaker's own sentence is what was said about, not a new speaker.
         ('Mayor Ana Ruiz said Tom Brennan had resigned. "It is a sad day," she said.', "Mayor Ana Ruiz"),
+        # The review's: a name after a verb is no subject; it was John Smith's.
+        ('Jane Doe, a spokeswoman, said the inquiry was closed. Detectives later questioned John Smith '
+         'about the fire. "We have nothing further to add," she said.', "Jane Doe"),
+        # A subject, but the named speaker is in the same paragraph: two candidates, no guess.
+        ('"We will appeal," said defence lawyer Mark Jones. Judge Helen Carter sentenced his client to '
+         'six years. "This is a travesty of justice," he said.', None),
     ],
 )  # fmt: skip
 def test_he_or_she_said_stands_for_a_person_named_after_the_last_speaker(text, speaker):
     persons = [
         facts.EntityMention(facts.Span(m.start(), m.end(), m.group()), "person")
-        for m in re.finditer(r"Sean Doyle|Petra Lindqvist|Tom Brennan|Ana Ruiz", text)
+        for m in re.finditer(
+            r"Sean Doyle|Petra Lindqvist|Tom Brennan|Ana Ruiz|Jane Doe|John Smith|Mark Jones|Helen Carter",
+            text,
+        )
     ]
     assert [q.speaker for q in extract_quotes(text, entities=persons)][-1] == speaker
+
+
+def test_a_text_is_split_into_sentences_once_for_all_its_he_said_quotations(monkeypatch):
+    # The review's 182 KB article: every "he said" split the whole text again (143 s).
+    from retold import segment
+
+    calls = []
+    split = segment.sentence_ranges
+    monkeypatch.setattr(segment, "sentence_ranges", lambda text: calls.append(text) or split(text))
+    text = "\n\n".join(
+        f'Coach Sean Doyle spoke. Striker Petra Lindqvist scored. "Goal number {i}," she said.'
+        for i in range(200)
+    )
+    persons = [
+        facts.EntityMention(facts.Span(m.start(), m.end(), m.group()), "person")
+        for m in re.finditer(r"Sean Doyle|Petra Lindqvist", text)
+    ]
+    quotes = extract_quotes(text, entities=persons)
+    assert len(quotes) == 200 and quotes[-1].speaker == "Petra Lindqvist"
+    assert len(calls) == 1
 
 
 @pytest.mark.parametrize(
@@ -162,6 +205,12 @@ def test_he_or_she_said_stands_for_a_person_named_after_the_last_speaker(text, s
          "a person with knowledge of the negotiations"),
         ("The plan was dropped, two officials who spoke on condition of anonymity said.",
          "two officials who spoke on condition of anonymity"),
+        # The review's: words before the source, across a full stop or opening the sentence, were taken in.
+        ("They have held talks for several weeks. But people familiar with the matter said a deal was near.",
+         "people familiar with the matter"),
+        ("On Monday sources close to the club said the manager would stay.", "sources close to the club"),
+        ("Two Western diplomats familiar with the talks said a deal was near.",
+         "two Western diplomats familiar with the talks"),
     ],
 )  # fmt: skip
 def test_an_anonymous_source_is_one_whole_attribution(text, speaker):
@@ -204,6 +253,19 @@ def test_attributions():
     ],
 )  # fmt: skip
 def test_attributions_in_the_perfect_and_with_pledged(text, speakers):
+    assert [a.speaker for a in extract_attributions(text)] == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # The review's BBC speakers: a pronoun or a linking word inside the description.
+        ("The company's shares tumbled after it said profits fell.", []),
+        ("It was Mr Brown's plan when he said it would work.", ["he"]),
+        ("The company's chief executive said profits fell.", ["The company's chief executive"]),
+    ],
+)
+def test_a_description_holds_no_pronoun_or_linking_word(text, speakers):
     assert [a.speaker for a in extract_attributions(text)] == speakers
 
 
@@ -273,6 +335,12 @@ def test_spellings_of_one_value_compare_equal():
         ("ninety-nine red balloons and thirty five more", [99.0, 35.0]),
         ("one hundred and five people", [105.0]),
         ("five ten-year terms", [5.0, 10.0]),  # two figures, not 15
+        # The review's: 102, 250 (against "250,000") and 21.
+        ("between one hundred and two hundred people", [100.0, 200.0]),
+        ("two hundred and fifty thousand people", [250000.0]),
+        ("two hundred thousand people", [200000.0]),
+        ("twenty one-year-olds", [20.0]),
+        ("a twenty-one-year-old man", [21.0]),
     ],
 )
 def test_spelled_numbers_with_tens_are_read_whole(text, values):
@@ -284,6 +352,15 @@ def test_a_british_clock_time_with_a_point_is_one_time():
     assert [(n.span.text, n.value) for n in extract_numbers("at about 6.15pm and 6:15pm")] == [
         ("6.15pm", ("time", 18 * 60 + 15)),
         ("6:15pm", ("time", 18 * 60 + 15)),
+    ]
+
+
+def test_a_clock_time_needs_an_hour_of_the_clock_and_minutes_under_sixty():
+    # The review's: "5.75pm" was 18:15 and "0.95 pm" a time.
+    assert [(n.kind, n.value) for n in extract_numbers("at 5.75pm; 0.95 pm; 12.30am; 13:45")] == [
+        ("number", ("number", 0.95)),
+        ("time", ("time", 30)),
+        ("time", ("time", 13 * 60 + 45)),
     ]
 
 
