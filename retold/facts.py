@@ -322,9 +322,12 @@ _PLURAL_SPEECH_VERBS = (
     "said|say|says|told|tell|added|stated|warned|insisted|argued|claimed|confirmed|denied|conceded|"
     "explained|urged|estimate|described"
 )
+# "Officials in Washington said": where they sit is part of the source, and the place alone is no
+# speaker ("Washington said" was a changed attribution against "US officials said").
+_PLURAL_PLACE = r"(?:\s+(?:in|at|from)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?"
 _PLURAL_SOURCE_VERB = re.compile(
-    rf"(?<![\w-])(?P<speaker>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_NOT_PLURAL})[A-Za-z][a-z-]+\s+)?{_PLURAL_HEAD})"
-    rf"\s+{_VERB_LEAD}(?:{_PLURAL_SPEECH_VERBS})\b"
+    rf"(?<![\w-])(?P<speaker>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY}|{_NOT_PLURAL})[A-Za-z][a-z-]+\s+)?{_PLURAL_HEAD}"
+    rf"{_PLURAL_PLACE})\s+{_VERB_LEAD}(?:{_PLURAL_SPEECH_VERBS})\b"
 )
 _ACCORDING_TO = re.compile(
     rf"\b[Aa]ccording to\s+(?:(?P<plural>(?:(?!{_FUNCTION_WORD}|{_AUXILIARY})[a-z][a-z-]+\s+)?{_PLURAL_HEAD})"
@@ -411,7 +414,14 @@ def extract_attributions(text: str) -> list[Attribution]:
                 raw = appositive  # "In a statement, Oskar Lindahl, said": the name speaks
             # A plural or anonymous source is described, not named: "Officials" opening a sentence is
             # "officials".
-            speaker = raw[:1].lower() + raw[1:] if plural else _clean_speaker(raw)
+            # ... but "US officials" keeps its acronym (it was "uS officials").
+            speaker = (
+                raw[:1].lower() + raw[1:]
+                if plural and raw[1:2].islower()
+                else raw
+                if plural
+                else _clean_speaker(raw)
+            )
             if speaker is None:
                 continue
             found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))

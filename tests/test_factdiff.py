@@ -470,3 +470,33 @@ def test_score_splitting_reads_neighbouring_counts_only_and_nothing_without_a_sc
     score = extract_numbers("The vote was 18-25.")
     assert [m.kind for m in _split_scores(score, counts[:2])] == ["number", "number"]  # "18 out of 25"
     assert [m.kind for m in _split_scores(score, counts[2:])] == ["score"]  # 18 and 25 not neighbours
+
+
+@pytest.mark.parametrize(
+    ("source", "derived", "expected"),
+    [
+        # A place after the plural source is where they sit, not who speaks ("Washington said").
+        (
+            "US officials said the deal was dead.",
+            "Officials in Washington said the deal was dead.",
+            "unchanged",
+        ),
+        (
+            "Officials in Washington said the deal was dead.",
+            "Officials in Moscow said the deal was dead.",
+            "changed",
+        ),
+    ],
+)
+def test_a_plural_source_keeps_its_place(source, derived, expected):
+    [finding] = _diff(source, derived).attributions
+    assert finding.status == expected
+
+
+def test_an_anonymous_source_keeps_its_acronym():
+    from retold.facts import extract_attributions
+
+    text = "The talks stalled. US officials who spoke on condition of anonymity said the deal was dead."
+    assert [a.speaker for a in extract_attributions(text)] == [
+        "US officials who spoke on condition of anonymity"
+    ]
