@@ -415,13 +415,11 @@ def extract_attributions(text: str) -> list[Attribution]:
             # A plural or anonymous source is described, not named: "Officials" opening a sentence is
             # "officials".
             # ... but "US officials" keeps its acronym (it was "uS officials").
-            speaker = (
-                raw[:1].lower() + raw[1:]
-                if plural and raw[1:2].islower()
-                else raw
-                if plural
-                else _clean_speaker(raw)
-            )
+            if plural:
+                first = raw.split()[0]
+                speaker = raw if len(first) > 1 and first.isupper() else raw[:1].lower() + raw[1:]
+            else:
+                speaker = _clean_speaker(raw)
             if speaker is None:
                 continue
             found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))
