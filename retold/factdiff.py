@@ -791,7 +791,12 @@ def _lone_peer(
     # "Two individuals" and "53-47 percent" with "30 years ago". A lone count whose surroundings share
     # content words ("2,300 people were evacuated" / "people evacuated from the valley at 3,200") is the
     # same figure restated; two different counts ("34-year-old man" / "Two individuals") share none.
-    if derived.kind not in ("number", "ordinal"):  # ranks too: "the 87th minute" / "his 23rd goal"
+    if derived.kind == "ordinal":
+        # A rank is restated with what it ranks: "the 87th minute" / "the 89th minute", never "the 87th
+        # minute" / "his 23rd goal" (the review's false change, in sentences sharing other words).
+        word = _word_after(derived_text, derived)
+        return peers_s[0] if word is not None and word == _word_after(source_text, peers_s[0]) else None
+    if derived.kind != "number":
         return peers_s[0]
     shared = _context(source_text, peers_s[0]) & _context(derived_text, derived)
     return peers_s[0] if len(shared) >= CONTEXT_MIN_SHARED else None

@@ -749,7 +749,7 @@ def _number_pattern(digits: str) -> re.Pattern[str]:
                 r"(?P<score>(?<![\w.,\-–])\d{1,3}[-–]\d{1,3}(?![\w%\-–]|[.,]\d)"
                 r"(?!\s?(?:%|percent\b|per cent\b|hundred\b|thousand\b|million\b|billion\b|trillion\b|bn\b|mn\b)))",
                 # "the 87th minute": a rank, compared only with ranks (87th is no count of 87).
-                r"(?P<ordinal>(?<![\w.,])\d{1,4}(?:st|nd|rd|th)\b)",
+                r"(?P<ordinal>(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d{1,4})(?:st|nd|rd|th)\b)",  # "1,000th" too
                 rf"(?P<number>(?<![\w.,]){digits}{_SCALE}?(?![\w]|[.,]\d)|\b(?:{_SPELLED}|one|a|an)\s?(?:{_HUNDREDS}|thousand|million|billion|trillion)\b|\b{_SPELLED}\b)",
             ]
         ),
@@ -867,7 +867,7 @@ def _number_value(kind: str, raw: str, *, decimal_comma: bool = False) -> tuple[
         first, second = re.split(r"[-–]", lower)
         return ("score", int(first), int(second))
     if kind == "ordinal":
-        return ("ordinal", int(lower[:-2]))
+        return ("ordinal", int(lower[:-2].replace(",", "")))
     amount = _parse_amount(raw, decimal_comma=decimal_comma)
     if amount is None:
         return None

@@ -180,6 +180,14 @@ def test_a_changed_ordinal_is_changed_and_compares_only_with_ordinals():
     ]
     numbers = _diff("He came 3rd in the race.", "He came in 3 races.").numbers
     assert sorted(n.status for n in numbers) == ["added", "dropped"]
+    # Ranks of different things are not one figure changed, even in sentences sharing other words.
+    numbers = _diff(
+        "Walsh scored in the 87th minute against Rovers at Hampden Park on Saturday.",
+        "Walsh scored against Rovers at Hampden Park on Saturday, his 23rd goal.",
+    ).numbers
+    assert sorted(n.status for n in numbers if n.status != "unchanged") == ["added", "dropped"]
+    [thousandth] = _diff("It was the club's 1,000th match.", "It was the club's 1,000th match.").numbers
+    assert thousandth.source.value == ("ordinal", 1000)
 
 
 def test_a_changed_vote_is_not_split_by_counts_elsewhere():
