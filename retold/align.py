@@ -22,7 +22,7 @@ import numpy as np
 import regex
 
 from retold.article import Article, Span
-from retold.segment import INVISIBLE_CHARACTERS, Sentence
+from retold.segment import INVISIBLE_CHARACTERS, UNSPACED_SCRIPTS, Sentence
 from retold.similarity import (
     PairScorer,
     SentenceFeatures,
@@ -110,9 +110,13 @@ SAME_TEXT_CANDIDATES = 4
 MAX_GROUP_SIDE = 6
 
 # A word, or one visible character; invisible ones (zero-width space, word joiner, BOM, soft hyphen) are
-# no token, so a copy that carries them diffs as equal (they stay in the pieces' text).
+# no token, so a copy that carries them diffs as equal (they stay in the pieces' text). In scripts written
+# without spaces each character is a word, as in segment.word_spans: as one run, a changed figure in a
+# Chinese clause marked the whole clause.
+_WORD_CHARACTER = rf"[[\p{{L}}\p{{M}}\p{{N}}]--[{UNSPACED_SCRIPTS}]]"
 _TOKEN = regex.compile(
-    rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:['’.,][\p{{L}}\p{{M}}\p{{N}}]+)*|[^\s{INVISIBLE_CHARACTERS}]"
+    rf"[{UNSPACED_SCRIPTS}]\p{{M}}*|{_WORD_CHARACTER}+(?:['’.,]{_WORD_CHARACTER}+)*|[^\s{INVISIBLE_CHARACTERS}]",
+    regex.VERSION1,
 )
 
 

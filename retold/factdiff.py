@@ -21,7 +21,9 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from retold.align import ALIGNED_LABELS, Passage
+import regex
+
+from retold.align import ALIGNED_LABELS, Passage, word_diff
 from retold.article import Article, Span
 from retold.facts import (
     CJK_CHARACTERS,
@@ -36,6 +38,7 @@ from retold.facts import (
     is_pronoun,
     read_entities_ahead,
 )
+from retold.segment import UNSPACED_SCRIPTS
 
 QuoteStatus = Literal["altered", "moved", "dropped", "added", "trimmed", "unchanged"]
 Side = Literal["source", "derived"]
@@ -282,10 +285,20 @@ _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…|\[\s*\.\.\.\s*\]")
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 
 
+# A quotation's words; in scripts written without spaces each character is one (as segment.word_spans
+# has it), or a Chinese quotation with one word changed shared no "word" with its source and was reported
+# dropped and added instead of altered.
+_UNSPACED_CHARACTER = regex.compile(rf"[{UNSPACED_SCRIPTS}]")
+_QUOTE_WORD = regex.compile(
+    rf"[{UNSPACED_SCRIPTS}]\p{{M}}*|[\w--[{UNSPACED_SCRIPTS}]]+(?:'[\w--[{UNSPACED_SCRIPTS}]]+)*",
+    regex.VERSION1,
+)
+
+
 def _words(text: str) -> list[str]:
     text = text.replace("’", "'").replace("‘", "'")
     text = re.sub(r"(\w)\((\w+)\)", r"\1\2", text)  # editorial "reduc(ing)" reads as "reducing"
-    return [w.lower() for w in re.findall(r"\w+(?:'\w+)*", text)]
+    return [w.lower() for w in _QUOTE_WORD.findall(text)]
 
 
 def _quote_pieces(text: str) -> list[list[str]]:
@@ -528,6 +541,10 @@ def _classify_quote(
 
 def _word_diff(source_text: str, derived_text: str) -> list[tuple[str, str]]:
     """Word-level diff (equal/delete/insert) comparing words without case or punctuation."""
+    if _UNSPACED_CHARACTER.search(source_text) or _UNSPACED_CHARACTER.search(derived_text):
+        # No spaces to split on and rejoin with: the passages' character-level diff, which keeps the
+        # text's own spacing (重要 -> 关键, not the whole quotation).
+        return word_diff(source_text, derived_text)
     source_tokens = _TOKEN.findall(source_text)
     derived_tokens = _TOKEN.findall(derived_text)
     matcher = SequenceMatcher(

@@ -124,7 +124,7 @@ def extract_quotes(
     """
     ranges = _quote_ranges(text)
     if language != "en":
-        return [Quote(Span(s, e, text[s:e])) for s, e in ranges]
+        return [Quote(_inner_span(text, s, e)) for s, e in ranges]
     if attributions is None:  # extract_facts passes the ones it extracted: the patterns are the costly part
         attributions = extract_attributions(text)
     quotes: list[Quote] = []
@@ -153,7 +153,7 @@ def extract_quotes(
                 resolved = _person_named_since(layout, found[1].start, resolved, persons)
             found = resolved
         speaker, speaker_span = found if found is not None else (None, None)
-        quotes.append(Quote(Span(start, end, text[start:end]), speaker, speaker_span, attribution))
+        quotes.append(Quote(_inner_span(text, start, end), speaker, speaker_span, attribution))
         if found is not None and not is_nominal(found[0]):
             last_named = found
         previous_end, previous_speaker, previous_attribution = end, found, attribution
@@ -162,6 +162,16 @@ def extract_quotes(
 
 def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in ranges)
+
+
+def _inner_span(text: str, start: int, end: int) -> Span:
+    """The quoted words between the marks, without the spaces French sets inside them ("« Nos enfants
+    ... »", often no-break ones), which showed as stray padding in the report."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, text[start:end])
 
 
 def _quote_ranges(text: str) -> list[tuple[int, int]]:

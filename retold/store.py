@@ -167,6 +167,9 @@ class Store:
                 if "locked" in str(error) and time.monotonic() < deadline:
                     time.sleep(0.05)
                     continue
+                if "disk I/O" in str(error) or "full" in str(error):
+                    # A full disk cannot take the -shm file: the store is fine, the disk is not.
+                    raise self.problem(error) from None
                 raise StoreError(
                     f"{self.path} is not a retold store ({error}); give --db a new file name or the right one"
                 ) from None

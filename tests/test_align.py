@@ -348,6 +348,12 @@ def test_a_difference_in_spacing_only_is_verbatim(lexical_comparer, source, deri
     assert result.passages and {(p.label, p.diff) for p in result.passages} == {("verbatim", None)}
 
 
+def test_the_word_diff_of_text_without_spaces_marks_the_changed_characters():
+    # As one \p{L}+ run, the whole Chinese clause was marked changed for two digits.
+    diff = word_diff("将在明年投资１２亿元建设新的地铁线路。", "将在明年投资１５亿元建设新的地铁线路。")
+    assert [(op, text) for op, text in diff if op != "equal"] == [("delete", "１２"), ("insert", "１５")]
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [

@@ -508,3 +508,21 @@ def test_an_anonymous_source_keeps_its_acronym():
     assert [a.speaker for a in extract_attributions(text)] == [
         "US officials who spoke on condition of anonymity"
     ]
+
+
+def test_a_chinese_quotation_with_one_word_changed_is_altered_with_a_character_diff():
+    # The multilingual review: with no spaces, the quotation was one "word" and came out dropped + added.
+    source = "市长表示：“这是改善城市交通的重要一步。”"
+    derived = "市长表示：“这是改善城市交通的关键一步。”"
+    [quote] = _diff(source, derived, language="zh").quotes
+    assert quote.status == "altered"
+    assert [(op, text) for op, text in quote.diff if op != "equal"] == [
+        ("delete", "重要"),
+        ("insert", "关键"),
+    ]
+
+
+def test_a_french_quotation_span_leaves_out_the_spaces_inside_its_marks():
+    text = "La maire a déclaré : «\u00a0Nos enfants méritent mieux.\u00a0» Le conseil votera."
+    [quote] = _diff(text, text, language="fr").quotes
+    assert quote.source.span.text == "Nos enfants méritent mieux."

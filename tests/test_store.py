@@ -331,3 +331,18 @@ def test_two_names_for_one_store_share_its_writer_lock(tmp_path):
         second.writer_lock(timeout=0.2),
     ):
         pass
+
+
+def test_a_full_disk_when_opening_is_not_called_a_bad_store(tmp_path, monkeypatch):
+    # On a full disk SQLite cannot make the -shm file and says "disk I/O error": the store is fine.
+    path = tmp_path / "c.db"
+    Store(path).close()
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "_check_schema", full)
+    with pytest.raises(
+        StoreError, match=r"c\.db could not be written \(disk I/O error\); free some disk space"
+    ):
+        Store(path, create=False)
