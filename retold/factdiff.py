@@ -1002,6 +1002,9 @@ def diff_attributions(
         passage = locate.aligned_passage_of("derived", attribution.span.start)
         if passage is not None:
             by_passage.setdefault(passage, ([], []))[1].append(attribution)
+    # Who each quotation's attribution names once a pronoun is resolved ("she said" -> "Petra Lindqvist").
+    source_named = {q.attribution.start: q.speaker for q in source.quotes if q.attribution and q.speaker}
+    derived_named = {q.attribution.start: q.speaker for q in derived.quotes if q.attribution and q.speaker}
     findings: list[AttributionFinding] = []
     for passage, (in_source, in_derived) in sorted(by_passage.items()):
         left = list(in_derived)
@@ -1020,7 +1023,16 @@ def diff_attributions(
             if same is None:
                 same = next((d for d in left if _same_speaker(s.speaker, d.speaker) is None), None)
             if same is not None:
-                findings.append(AttributionFinding("unchanged", s, same, passage))
+                # A pronoun may be anyone, unless it attributes a quotation whose speaker the text names:
+                # "she said" (Petra Lindqvist) against "said Rovers captain Tom Brennan" is the quotation
+                # given to someone else, and its attribution changed with it.
+                named = (
+                    _same_speaker(source_named.get(s.span.start), derived_named.get(same.span.start))
+                    if is_pronoun(s.speaker) or is_pronoun(same.speaker)
+                    else None
+                )
+                status = "changed" if named is False else "unchanged"
+                findings.append(AttributionFinding(status, s, same, passage))
                 left.remove(same)
             else:
                 unpaired_source.append(s)

@@ -432,7 +432,9 @@ def extract_attributions(text: str) -> list[Attribution]:
                 speaker = _clean_speaker(raw)
             if speaker is None:
                 continue
-            found.append(Attribution(Span(match.start(), match.end(), match.group(0)), speaker))
+            found.append(
+                Attribution(_inner_span(text, match.start(), match.end()), speaker)
+            )  # no edge spaces
     # Words inside quotation marks are what was said, not who said it: the review's '"The people have
     # asked us to govern ...," party leader Helena Marsh told' made "The people" the speaker.
     # Only quotations whose marks pair without doubt, and never right after a closing mark: on BBC text a

@@ -526,3 +526,29 @@ def test_a_french_quotation_span_leaves_out_the_spaces_inside_its_marks():
     text = "La maire a déclaré : «\u00a0Nos enfants méritent mieux.\u00a0» Le conseil votera."
     [quote] = _diff(text, text, language="fr").quotes
     assert quote.source.span.text == "Nos enfants méritent mieux."
+
+
+def test_a_pronoun_attribution_of_a_quotation_given_to_someone_else_is_changed():
+    # The verification review's spk: the quotation was "moved" to Tom Brennan, but its attribution
+    # "she said" (Petra Lindqvist) -> "said Rovers captain Tom Brennan" was "unchanged".
+    lead = '"We never stopped believing," Rovers manager Sean Doyle said.\n\n'
+    source = Article(
+        lead + 'Athletic manager Petra Lindqvist was less impressed. "We gave away two soft goals," she said.'
+    )
+    derived = Article(lead + '"We gave away two soft goals," said Rovers captain Tom Brennan.')
+    cut = len(lead)
+    passages = [
+        Passage("verbatim", 1.0, [Span(0, cut, source.text[:cut])], [Span(0, cut, derived.text[:cut])], id=0),
+        Passage(
+            "edited", 0.7, [Span(cut, len(source.text), source.text[cut:])],
+            [Span(cut, len(derived.text), derived.text[cut:])], id=1,
+        ),
+    ]  # fmt: skip
+    result = compare_facts(source, derived, passages, language="en")
+    assert [(q.status, q.source.speaker) for q in result.quotes if q.status != "unchanged"] == [
+        ("moved", "Petra Lindqvist")
+    ]
+    changed = [
+        (a.source.span.text, a.derived.span.text) for a in result.attributions if a.status == "changed"
+    ]
+    assert changed == [("she said", "said Rovers captain Tom Brennan")]  # no leading space either
