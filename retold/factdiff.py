@@ -1031,8 +1031,9 @@ def diff_attributions(
                     if is_pronoun(s.speaker) or is_pronoun(same.speaker)
                     else None
                 )
-                status = "changed" if named is False else "unchanged"
-                findings.append(AttributionFinding(status, s, same, passage))
+                findings.append(
+                    AttributionFinding("changed" if named is False else "unchanged", s, same, passage)
+                )
                 left.remove(same)
             else:
                 unpaired_source.append(s)
