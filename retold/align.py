@@ -22,7 +22,7 @@ import numpy as np
 import regex
 
 from retold.article import Article, Span
-from retold.segment import INVISIBLE_CHARACTERS, UNSPACED_SCRIPTS, Sentence
+from retold.segment import INVISIBLE_CHARACTERS, UNSPACED_SCRIPTS, Sentence, has_unspaced
 from retold.similarity import (
     PairScorer,
     SentenceFeatures,
@@ -123,7 +123,6 @@ _TOKEN = regex.compile(
 _SPACED_TOKEN = regex.compile(
     rf"[\p{{L}}\p{{M}}\p{{N}}]+(?:['’.,][\p{{L}}\p{{M}}\p{{N}}]+)*|[^\s{INVISIBLE_CHARACTERS}]"
 )
-_UNSPACED_CHARACTER = regex.compile(rf"[{UNSPACED_SCRIPTS}]")
 
 
 @dataclass(slots=True)
@@ -277,8 +276,7 @@ def word_diff(source_text: str, derived_text: str) -> list[tuple[str, str]]:
     before its first token, so joining equal + insert pieces gives the derived text and equal + delete
     pieces the source text (up to whitespace).
     """
-    unspaced = _UNSPACED_CHARACTER.search(source_text) or _UNSPACED_CHARACTER.search(derived_text)
-    token = _TOKEN if unspaced else _SPACED_TOKEN
+    token = _TOKEN if has_unspaced(source_text, derived_text) else _SPACED_TOKEN
     source_tokens = [(m.start(), m.end()) for m in token.finditer(source_text)]
     derived_tokens = [(m.start(), m.end()) for m in token.finditer(derived_text)]
     source_keys = [fold_token(source_text[a:b]) for a, b in source_tokens]

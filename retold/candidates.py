@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
-from retold.segment import UNSPACED_SCRIPTS
+from retold.segment import UNSPACED_SCRIPTS, has_unspaced
 
 # 5-word shingles: the unit the Reuters speed bar is defined on (datasketch baseline, issue 4), and long
 # enough that shared stock phrases ("said in a statement") rarely make two unrelated texts collide.
@@ -63,7 +63,6 @@ _WORD = regex.compile(rf"[{UNSPACED_SCRIPTS}]\p{{M}}*|[\w--[{UNSPACED_SCRIPTS}]]
 # The set difference above costs three times a plain \w+ scan (0.19 against 0.06 s per 1,000 BBC
 # articles); most text has no character of those scripts, and for it the two give the same tokens.
 _PLAIN_WORD = regex.compile(r"\w+")
-_UNSPACED_CHARACTER = regex.compile(rf"[{UNSPACED_SCRIPTS}]")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # Fixed seeds: signatures are stored and compared across runs, so the permutations must never change.
 _rng = np.random.default_rng(20240611)
@@ -88,9 +87,7 @@ class CandidatePair:
 def words(text: str) -> list[str]:
     """The lower-cased word tokens shingles are built from."""
     lower = text.lower()
-    if lower.isascii() or not _UNSPACED_CHARACTER.search(lower):
-        return _PLAIN_WORD.findall(lower)
-    return _WORD.findall(lower)
+    return (_WORD if has_unspaced(lower) else _PLAIN_WORD).findall(lower)
 
 
 def _word_hash(word: str) -> int:

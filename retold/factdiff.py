@@ -38,7 +38,7 @@ from retold.facts import (
     is_pronoun,
     read_entities_ahead,
 )
-from retold.segment import UNSPACED_SCRIPTS
+from retold.segment import UNSPACED_SCRIPTS, has_unspaced
 
 QuoteStatus = Literal["altered", "moved", "dropped", "added", "trimmed", "unchanged"]
 Side = Literal["source", "derived"]
@@ -288,17 +288,17 @@ _BRACKETED = re.compile(r"\[[^\]]*\]")
 # A quotation's words; in scripts written without spaces each character is one (as segment.word_spans
 # has it), or a Chinese quotation with one word changed shared no "word" with its source and was reported
 # dropped and added instead of altered.
-_UNSPACED_CHARACTER = regex.compile(rf"[{UNSPACED_SCRIPTS}]")
 _QUOTE_WORD = regex.compile(
     rf"[{UNSPACED_SCRIPTS}]\p{{M}}*|[\w--[{UNSPACED_SCRIPTS}]]+(?:'[\w--[{UNSPACED_SCRIPTS}]]+)*",
     regex.VERSION1,
 )
+_SPACED_QUOTE_WORD = regex.compile(r"\w+(?:'\w+)*")  # the same words where has_unspaced is false
 
 
 def _words(text: str) -> list[str]:
     text = text.replace("’", "'").replace("‘", "'")
     text = re.sub(r"(\w)\((\w+)\)", r"\1\2", text)  # editorial "reduc(ing)" reads as "reducing"
-    return [w.lower() for w in _QUOTE_WORD.findall(text)]
+    return [w.lower() for w in (_QUOTE_WORD if has_unspaced(text) else _SPACED_QUOTE_WORD).findall(text)]
 
 
 def _quote_pieces(text: str) -> list[list[str]]:
@@ -541,7 +541,7 @@ def _classify_quote(
 
 def _word_diff(source_text: str, derived_text: str) -> list[tuple[str, str]]:
     """Word-level diff (equal/delete/insert) comparing words without case or punctuation."""
-    if _UNSPACED_CHARACTER.search(source_text) or _UNSPACED_CHARACTER.search(derived_text):
+    if has_unspaced(source_text, derived_text):
         # No spaces to split on and rejoin with: the passages' character-level diff, which keeps the
         # text's own spacing (重要 -> 关键, not the whole quotation).
         return word_diff(source_text, derived_text)

@@ -25,6 +25,7 @@ from retold.article import Article, Span
 
 __all__ = [
     "UNSPACED_SCRIPTS",
+    "has_unspaced",
     "Sentence",
     "detect_language",
     "sentence_ranges",
@@ -453,6 +454,16 @@ _WORD = regex.compile(
     rf"(?:(?:['\u2019]|(?<=\p{{N}})[.,](?=\p{{N}}))[[\p{{L}}\p{{M}}\p{{N}}]--[{UNSPACED_SCRIPTS}]]+)*",
     regex.VERSION1,
 )
+
+
+_UNSPACED_CHARACTER = regex.compile(rf"[{UNSPACED_SCRIPTS}]")
+
+
+def has_unspaced(*texts: str) -> bool:
+    """Whether any of ``texts`` holds a character of a script written without spaces. Tokenisers that
+    split those scripts per character need a set-difference pattern that costs about three times a plain
+    one; text without such characters (most) takes the plain one, with the same tokens."""
+    return any(not text.isascii() and _UNSPACED_CHARACTER.search(text) is not None for text in texts)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
