@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from retold import ner
@@ -160,8 +162,11 @@ def extract_quotes(
     return quotes
 
 
-def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in ranges)
+def _inside(position: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``position`` lies in one of ``ranges`` (sorted, not overlapping, as _quote_ranges gives
+    them): by bisection, since every attribution and person of a long article asks."""
+    index = bisect_right(ranges, position, key=lambda r: r[0]) - 1
+    return index >= 0 and position < ranges[index][1]
 
 
 def _inner_span(text: str, start: int, end: int) -> Span:
@@ -174,8 +179,11 @@ def _inner_span(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
 
 
-def _quote_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges of quoted words, paragraph by paragraph, merging paragraph-continued quotes."""
+@lru_cache(maxsize=2)
+def _quote_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """Character ranges of quoted words, paragraph by paragraph, merging paragraph-continued quotes;
+    sorted by start. Cached: attributions and quotations of one text both need them, and the scan goes
+    character by character."""
     ranges: list[tuple[int, int]] = []
     carried: int | None = None  # start of a quote left open at the end of the previous paragraph
     for paragraph_start, paragraph_end in _paragraphs(text):
@@ -188,7 +196,7 @@ def _quote_ranges(text: str) -> list[tuple[int, int]]:
                 still_open = carried
         carried = still_open
         ranges.extend(r for r in closed if _WORD.search(text, r[0], r[1]))
-    return ranges
+    return tuple(ranges)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -432,9 +440,8 @@ def extract_attributions(text: str) -> list[Attribution]:
                 speaker = _clean_speaker(raw)
             if speaker is None:
                 continue
-            found.append(
-                Attribution(_inner_span(text, match.start(), match.end()), speaker)
-            )  # no edge spaces
+            # Without the space a match may start with (" said Rovers captain Tom Brennan").
+            found.append(Attribution(_inner_span(text, match.start(), match.end()), speaker))
     # Words inside quotation marks are what was said, not who said it: the review's '"The people have
     # asked us to govern ...," party leader Helena Marsh told' made "The people" the speaker.
     # Only quotations whose marks pair without doubt, and never right after a closing mark: on BBC text a
