@@ -680,11 +680,7 @@ def _walk_folder(folder: str, pool: Executor | None) -> Iterator[Article | Input
     from retold import read
 
     def unreadable(error: OSError) -> None:
-        skipped.append(
-            InputError(
-                f"{read.printable_path(error.filename)} cannot be read ({error.strerror}); check its permissions"
-            )
-        )
+        skipped.append(_unreadable(error.filename, error))
 
     skipped: list[InputError] = []
     for root, dirs, files in os.walk(folder, onerror=unreadable):
@@ -727,9 +723,13 @@ def _read_file(path: str, pool: Executor | None = None) -> Iterator[Article | In
     except InputError as error:
         yield error
     except OSError as error:
-        yield InputError(
-            f"{read.printable_path(path)} cannot be read ({error.strerror}); check its permissions"
-        )
+        yield _unreadable(path, error)
+
+
+def _unreadable(path: str, error: OSError) -> InputError:
+    from retold import read
+
+    return InputError(f"{read.printable_path(path)} cannot be read ({error.strerror}); check its permissions")
 
 
 def _read_jsonl_in_parallel(path: str, pool: Executor) -> Iterator[Article | InputError]:
