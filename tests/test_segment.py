@@ -250,15 +250,6 @@ def test_sentence_terminals_of_every_script(text: str, expected: list[str]) -> N
          ["Der 1. FC Köln gewann.", "Zum 2. Mal siegte er.", "Laut Dr. Müller war es im Jahr 2023.",
           "Die Fans jubelten."]),
         ("I am 12. The teacher knows.", ["I am 12.", "The teacher knows."]),
-    ],
-)  # fmt: skip
-def test_abbreviations_and_dates_of_other_latin_script_languages(text: str, expected: list[str]) -> None:
-    assert sentences(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # Russian "г." before a city (after a year it may end the sentence), "т. е." and "им.".
         ("Совещание прошло в г. Москве. Участники обсудили бюджет.",
          ["Совещание прошло в г. Москве.", "Участники обсудили бюджет."]),
@@ -269,7 +260,7 @@ def test_abbreviations_and_dates_of_other_latin_script_languages(text: str, expe
         ("फिर वह चला गया। डॉ. शर्मा ने कहा कि स्थिति ठीक है।", ["फिर वह चला गया।", "डॉ. शर्मा ने कहा कि स्थिति ठीक है।"]),
     ],
 )  # fmt: skip
-def test_abbreviations_of_cyrillic_and_devanagari_news(text: str, expected: list[str]) -> None:
+def test_abbreviations_and_dates_of_other_languages(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
 
 
